@@ -1,0 +1,96 @@
+"""The command line: thin. Each command lives in `reconciler/commands/<name>.py`, is
+imported only when invoked, parses its options, calls one core function, and lets
+`main()` map what went wrong to an exit code, in this one place:
+
+    0  success (with --detailed-exitcode: no changes)
+    1  the user's error: bad manifest, API failure, plan error, apply refused or failed
+    2  with --detailed-exitcode: changes present (plan) — also click's usage errors
+    3  an unexpected internal error (the traceback goes to a log file, not the terminal)
+  130  interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import tempfile
+import traceback
+from typing import Any
+
+import click
+
+from .errors import ManifestError, ReconcilerError
+from .secret import redact_all
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: name → "module:attribute" of every command, in help order. No discovery magic.
+COMMANDS: dict[str, str] = {
+    "validate": "reconciler.commands.validate:validate",
+    "schema": "reconciler.commands.validate:schema",
+    "plan": "reconciler.commands.plan:plan",
+    "apply": "reconciler.commands.apply:apply",
+    "simulate": "reconciler.commands.simulate:simulate",
+    "demo": "reconciler.commands.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not self._available(cmd_name):
+            return None
+        module_name, attr = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module_name = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wolkvox-reconciler")
+def cli() -> None:
+    """Call-center campaigns as code: validate, plan and apply wolkvox dialer campaigns."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="wolkvox-reconciler", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except ManifestError as exc:
+        for problem in exc.problems:
+            click.echo(redact_all(str(problem)), err=True)
+        n = len(exc.problems)
+        click.echo(f"{n} error{'s' if n != 1 else ''} found.", err=True)
+        sys.exit(1)
+    except ReconcilerError as exc:
+        click.echo(redact_all(f"Error: {exc}"), err=True)
+        sys.exit(1)
+    except Exception:  # the unexpected: a bug of ours, never a traceback on the terminal
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="wolkvox-reconciler-crash-", suffix=".log", delete=False
+        ) as log:
+            log.write(redact_all(traceback.format_exc()))
+        click.echo(f"Internal error (a bug in wolkvox-reconciler); details in {log.name}", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""One module per command; `reconciler.cli.COMMANDS` lists them."""

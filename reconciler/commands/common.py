@@ -1,0 +1,83 @@
+"""Options and small helpers shared by several commands (and nothing else)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..secret import redact_all
+
+__all__ = [
+    "color_enabled",
+    "color_option",
+    "endpoint_option",
+    "paths_argument",
+    "setup_logging",
+    "verbose_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def verbose_option(f: F) -> F:
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        help="Log every API call (method, api, campaign id, status, duration) to stderr. "
+        "The token is never logged.",
+    )(f)
+
+
+def color_option(f: F) -> F:
+    return click.option(
+        "--no-color", is_flag=True, help="No colors (also: the NO_COLOR environment variable)."
+    )(f)
+
+
+def endpoint_option(f: F) -> F:
+    return click.option(
+        "--endpoint",
+        envvar="WOLKVOX_ENDPOINT",
+        metavar="URL",
+        help="scheme://host[:port] of the API, overriding operation.server "
+        "(e.g. http://127.0.0.1:8765 for the simulator). Env: WOLKVOX_ENDPOINT.",
+    )(f)
+
+
+def paths_argument(f: F) -> F:
+    return click.argument(
+        "paths", nargs=-1, required=True, type=click.Path(path_type=str), metavar="PATH..."
+    )(f)
+
+
+def color_enabled(no_color: bool, stream: Any = None) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class _RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_all(super().format(record))
+
+
+def setup_logging(verbosity: int) -> None:
+    """-v: every API call at INFO on stderr; -vv: DEBUG. Each line passes through
+    `redact_all`, so even a bug elsewhere cannot print the token."""
+    logger = logging.getLogger("reconciler")
+    logger.handlers.clear()
+    if verbosity <= 0:
+        logger.setLevel(logging.WARNING)
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    logger.propagate = False

@@ -1,0 +1,100 @@
+"""The desired model: what the manifests declare, after loading and validation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .errors import Location
+from .vocabulary import CampaignType, DesiredState, Unmanaged
+
+__all__ = ["OPTION_KEYS", "Campaign", "Desired", "Operation", "create_params"]
+
+#: The free-text option fields the vendor's create call accepts.
+OPTION_KEYS: tuple[str, ...] = tuple(f"opt{i}" for i in range(1, 13))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One wolkvox operation (a server and a token). Every field is optional in a manifest:
+    the endpoint may come from `--endpoint` / `WOLKVOX_ENDPOINT` instead."""
+
+    server: str | None = None
+    token_env: str = "WOLKVOX_TOKEN"
+    unmanaged: Unmanaged = Unmanaged.WARN
+    daily_quota: int | None = None
+
+    @property
+    def base_url(self) -> str | None:
+        """`https://wv{server}.wolkvox.com/api/v2/`, or None when no server is declared."""
+        if self.server is None:
+            return None
+        return f"https://wv{self.server}.wolkvox.com/api/v2/"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One desired campaign. Only `state` can change once the campaign exists: the vendor
+    API has no update call, so every other field is applied at create time only."""
+
+    name: str
+    type: CampaignType
+    state: DesiredState
+    description: str = ""
+    skill_id: str = ""
+    start_time: str = ""  # "HH:MM:SS" (normalised by the loader) or ""
+    end_time: str = ""
+    options: Mapping[str, str] = field(default_factory=dict)  # opt1 … opt12
+    enable_edition: bool = False
+    protect: bool = False
+    id: str | None = None
+    location: Location = field(default=Location("<memory>"), compare=False)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.type, self.state, self.id))
+
+
+@dataclass(frozen=True)
+class Desired:
+    """Everything the manifests declare, merged: one operation and its campaigns."""
+
+    operation: Operation
+    campaigns: tuple[Campaign, ...]
+    files: tuple[str, ...] = ()
+
+    def by_name(self) -> dict[str, Campaign]:
+        return {c.name: c for c in self.campaigns}
+
+    def count_by_state(self) -> dict[DesiredState, int]:
+        counts = Counter(c.state for c in self.campaigns)
+        return {state: counts.get(state, 0) for state in DesiredState}
+
+
+def _hhmmss(time_text: str) -> str:
+    """ "08:00" or "08:00:00" → "080000", the form sent to the create call."""
+    if not time_text:
+        return ""
+    parts = time_text.split(":")
+    if len(parts) == 2:
+        parts.append("00")
+    return "".join(p.zfill(2) for p in parts)
+
+
+def create_params(campaign: Campaign) -> dict[str, str]:
+    """The exact JSON body the vendor's create call receives for `campaign`.
+
+    Every documented field is sent, empty strings for what the manifest leaves out, so the
+    body a plan shows is byte for byte the body apply sends.
+    """
+    params = {
+        "campaign_name": campaign.name,
+        "campaign_description": campaign.description,
+        "start_time": _hhmmss(campaign.start_time),
+        "end_time": _hhmmss(campaign.end_time),
+        "skill_id": campaign.skill_id,
+    }
+    for key in OPTION_KEYS:
+        params[key] = campaign.options.get(key, "")
+    params["enable_edition"] = "yes" if campaign.enable_edition else "no"
+    return params

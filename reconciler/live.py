@@ -1,0 +1,38 @@
+"""The live model: campaigns as the vendor's list call reports them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .vocabulary import CampaignType, LiveStatus
+
+__all__ = ["LiveCampaign"]
+
+
+@dataclass(frozen=True)
+class LiveCampaign:
+    """One row of `information.php?api=campaigns`, parsed (the vendor sends every field as a
+    string; `records` becomes an int, `status` and `type` enums). `extra` keeps the
+    informational fields (speed, dial_mode, last_use, recycled, turbo_dial) verbatim."""
+
+    campaign_id: str
+    name: str
+    type: CampaignType
+    status: LiveStatus
+    records: int
+    description: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def fingerprint(self) -> str:
+        """A digest of everything a plan decides on; changes when the campaign changes."""
+        facts = [
+            self.campaign_id,
+            self.name,
+            self.type.value,
+            self.status.value,
+            self.records,
+            self.description,
+        ]
+        return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]

@@ -1,0 +1,70 @@
+"""The domain words shared by the reconciler and the simulator — and nothing else.
+
+The simulator of the vendor API may import this module and no other part of the
+reconciler, so that the two sides cannot agree on a mistake by sharing code.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = [
+    "RESULTS",
+    "CampaignType",
+    "DesiredState",
+    "LiveStatus",
+    "Unmanaged",
+]
+
+
+class CampaignType(str, Enum):
+    """`type_campaign` in every vendor URL."""
+
+    PREVIEW = "preview"
+    PREDICTIVE = "predictive"
+
+
+class LiveStatus(str, Enum):
+    """`status` in the vendor's campaign list."""
+
+    STARTED = "Started"
+    STOPPED = "Stopped"
+
+    @classmethod
+    def parse(cls, text: str) -> LiveStatus:
+        """Case-insensitive: the vendor documents `Started`, other pages show lowercase."""
+        for status in cls:
+            if status.value.lower() == text.strip().lower():
+                return status
+        raise ValueError(f"unknown campaign status {text!r}")
+
+
+class DesiredState(str, Enum):
+    """`state` of a campaign in a manifest."""
+
+    STARTED = "started"
+    STOPPED = "stopped"
+    CLEARED = "cleared"  # stopped, with no records
+
+
+class Unmanaged(str, Enum):
+    """What a plan does with live campaigns that no manifest names."""
+
+    IGNORE = "ignore"
+    WARN = "warn"
+    STOP = "stop"
+
+
+#: The `result` values `clear_campaign` accepts, in the vendor's order.
+RESULTS: tuple[str, ...] = (
+    "no-answer",
+    "answer-machine",
+    "abandon",
+    "busy",
+    "congestion",
+    "unknown",
+    "failed",
+    "do-not-call",
+    "chanunavail",
+    "answer",
+)
