@@ -1,0 +1,42 @@
+"""The words every renderer shares, so text and markdown can never disagree."""
+
+from __future__ import annotations
+
+from ..plan import Action, ActionKind, Plan
+
+__all__ = ["SUMMARY_ORDER", "campaign_id_text", "scope_note", "summary_line"]
+
+#: Terraform's order: what is added first, what is taken away last
+SUMMARY_ORDER: tuple[ActionKind, ...] = (
+    ActionKind.CREATE,
+    ActionKind.START,
+    ActionKind.STOP,
+    ActionKind.CLEAR,
+)
+
+
+def summary_line(plan: Plan) -> str:
+    """ "Plan: 1 to create, 1 to start, 1 to stop, 1 to clear. 5 API calls." or "No changes." """
+    if not plan.has_changes:
+        return "No changes."
+    counts = plan.summary
+    parts = ", ".join(f"{counts[kind.value]} to {kind.value}" for kind in SUMMARY_ORDER)
+    calls = plan.api_calls
+    return f"Plan: {parts}. {calls} API call{'s' if calls != 1 else ''}."
+
+
+def campaign_id_text(action: Action) -> str:
+    if action.campaign_id is not None:
+        return action.campaign_id
+    return "(new)" if action.kind is ActionKind.CREATE else "(known after create)"
+
+
+def scope_note(plan: Plan) -> str | None:
+    """Why a partial plan is partial, or None for a whole one."""
+    if not plan.partial:
+        return None
+    parts = [f"--target {t}" for t in plan.targets] + [f"--exclude {e}" for e in plan.excludes]
+    return (
+        f"Partial plan ({' '.join(parts)}): other campaigns were not planned and "
+        "unmanaged campaigns were not checked."
+    )

@@ -1,0 +1,489 @@
+"""The planner's rules, one test (at least) per rule, no HTTP."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.desired import Campaign, Desired, Operation, create_params
+from reconciler.live import LiveCampaign
+from reconciler.plan import Action, ActionKind, Plan, Thresholds
+from reconciler.planner import campaign_from_dict, campaign_to_dict, make_plan
+from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
+
+PREVIEW = CampaignType.PREVIEW
+PREDICTIVE = CampaignType.PREDICTIVE
+STARTED = LiveStatus.STARTED
+STOPPED = LiveStatus.STOPPED
+
+
+def camp(name: str, state: str = "started", **kw: object) -> Campaign:
+    kw.setdefault("type", PREVIEW)
+    return Campaign(name=name, state=DesiredState(state), **kw)  # type: ignore[arg-type]
+
+
+def lc(
+    cid: str,
+    name: str,
+    status: LiveStatus = STOPPED,
+    records: int = 0,
+    type: CampaignType = PREVIEW,
+    description: str = "",
+) -> LiveCampaign:
+    return LiveCampaign(cid, name, type, status, records, description)
+
+
+def desired(*campaigns: Campaign, **operation: object) -> Desired:
+    operation.setdefault("unmanaged", Unmanaged.IGNORE)
+    return Desired(Operation(**operation), tuple(campaigns))  # type: ignore[arg-type]
+
+
+def steps(plan: Plan) -> list[tuple[str, str, str | None]]:
+    return [(a.kind.value, a.campaign, a.campaign_id) for a in plan.actions]
+
+
+def kinds(findings: object) -> list[tuple[str | None, str]]:
+    return [(f.campaign, f.kind) for f in findings]  # type: ignore[attr-defined]
+
+
+# -- states ----------------------------------------------------------------------------
+
+
+def test_in_sync_campaigns_plan_nothing() -> None:
+    plan = make_plan(
+        desired(camp("a", "started"), camp("b", "stopped"), camp("c", "cleared")),
+        [lc("1", "a", STARTED, 5), lc("2", "b", STOPPED, 7), lc("3", "c", STOPPED, 0)],
+    )
+    assert plan.actions == ()
+    assert plan.errors == () and plan.warnings == ()
+    assert not plan.has_changes
+
+
+def test_started_desired_on_stopped_live_is_a_start_with_its_id() -> None:
+    plan = make_plan(desired(camp("a", "started")), [lc("11", "a", STOPPED)])
+    assert steps(plan) == [("start", "a", "11")]
+    assert plan.actions[0].reason == "live Stopped, desired started"
+
+
+def test_stopped_desired_on_started_live_is_a_stop() -> None:
+    plan = make_plan(desired(camp("a", "stopped")), [lc("11", "a", STARTED, 3)])
+    assert steps(plan) == [("stop", "a", "11")]
+    assert plan.actions[0].reason == "live Started, desired stopped"
+
+
+def test_cleared_on_started_with_records_is_stop_then_clear() -> None:
+    plan = make_plan(desired(camp("a", "cleared")), [lc("11", "a", STARTED, 40)])
+    assert steps(plan) == [("stop", "a", "11"), ("clear", "a", "11")]
+    assert "40 records" in plan.actions[1].reason
+
+
+def test_cleared_on_stopped_with_records_is_a_clear_only() -> None:
+    plan = make_plan(desired(camp("a", "cleared")), [lc("11", "a", STOPPED, 2)])
+    assert steps(plan) == [("clear", "a", "11")]
+
+
+def test_cleared_on_started_empty_is_a_stop_only() -> None:
+    plan = make_plan(desired(camp("a", "cleared")), [lc("11", "a", STARTED, 0)])
+    assert steps(plan) == [("stop", "a", "11")]
+
+
+def test_cleared_on_stopped_empty_is_nothing() -> None:
+    assert make_plan(desired(camp("a", "cleared")), [lc("11", "a", STOPPED, 0)]).actions == ()
+
+
+def test_new_started_campaign_is_created_then_started_without_an_id() -> None:
+    c = camp("new", "started", description="d", skill_id="7", options={"opt1": "x"})
+    plan = make_plan(desired(c), [])
+    assert steps(plan) == [("create", "new", None), ("start", "new", None)]
+    create, start = plan.actions
+    assert create.params == create_params(c)
+    assert start.params is None
+    assert start.depends_on(create)
+
+
+def test_new_stopped_or_cleared_campaign_is_only_created() -> None:
+    plan = make_plan(desired(camp("s", "stopped"), camp("c", "cleared", protect=True)), [])
+    assert steps(plan) == [("create", "c", None), ("create", "s", None)]
+    assert plan.errors == ()  # nothing to clear in a new campaign, protected or not
+
+
+def test_actions_are_ordered_by_phase_then_name() -> None:
+    plan = make_plan(
+        desired(
+            camp("z-new", "started"),
+            camp("a-new", "stopped"),
+            camp("m", "cleared"),
+            camp("b", "stopped"),
+            camp("c", "started"),
+        ),
+        [lc("1", "m", STARTED, 3), lc("2", "b", STARTED), lc("3", "c", STOPPED)],
+    )
+    assert steps(plan) == [
+        ("stop", "b", "2"),
+        ("stop", "m", "1"),
+        ("clear", "m", "1"),
+        ("create", "a-new", None),
+        ("create", "z-new", None),
+        ("start", "c", "3"),
+        ("start", "z-new", None),
+    ]
+
+
+# -- identity --------------------------------------------------------------------------
+
+
+def test_pinned_id_binds_even_when_another_campaign_has_the_name() -> None:
+    plan = make_plan(
+        desired(camp("a", "stopped", id="22")),
+        [lc("21", "a", STARTED), lc("22", "a", STARTED)],
+    )
+    assert steps(plan) == [("stop", "a", "22")]
+    assert plan.errors == ()
+
+
+def test_pinned_id_with_another_live_name_warns_it_cannot_rename() -> None:
+    plan = make_plan(desired(camp("new name", "started", id="5")), [lc("5", "old", STARTED)])
+    assert plan.actions == ()
+    assert kinds(plan.warnings) == [("new name", "drift")]
+    assert "'old'" in plan.warnings[0].message
+
+
+def test_pinned_id_not_live_is_an_error_and_nothing_is_created() -> None:
+    plan = make_plan(desired(camp("a", "started", id="99")), [lc("1", "a", STOPPED)])
+    assert plan.actions == ()
+    assert kinds(plan.errors) == [("a", "id-not-found")]
+    assert "99" in plan.errors[0].message
+    assert not plan.applyable
+
+
+def test_two_live_campaigns_with_the_name_is_an_error_naming_ids_and_suggesting_id() -> None:
+    plan = make_plan(
+        desired(camp("dup", "stopped")),
+        [lc("8", "dup", STARTED), lc("3", "dup", STARTED)],
+    )
+    assert plan.actions == ()
+    assert kinds(plan.errors) == [("dup", "duplicate-live-name")]
+    message = plan.errors[0].message
+    assert "3, 8" in message and "id:" in message
+
+
+def test_duplicates_are_not_reported_or_stopped_as_unmanaged() -> None:
+    plan = make_plan(
+        desired(camp("dup", "stopped"), unmanaged=Unmanaged.STOP),
+        [lc("8", "dup", STARTED), lc("3", "dup", STARTED)],
+    )
+    assert plan.actions == ()
+
+
+def test_type_mismatch_is_an_error_and_no_action() -> None:
+    plan = make_plan(
+        desired(camp("a", "started", type=PREDICTIVE)), [lc("1", "a", STOPPED, type=PREVIEW)]
+    )
+    assert plan.actions == ()
+    assert kinds(plan.errors) == [("a", "type-mismatch")]
+    assert "preview" in plan.errors[0].message and "predictive" in plan.errors[0].message
+
+
+def test_one_live_campaign_claimed_twice_is_an_error() -> None:
+    plan = make_plan(
+        desired(camp("a", "stopped"), camp("b", "started", id="1")), [lc("1", "a", STARTED)]
+    )
+    assert kinds(plan.errors) == [("b", "conflict")]
+
+
+# -- drift, protect --------------------------------------------------------------------
+
+
+def test_description_drift_warns_with_both_values() -> None:
+    plan = make_plan(
+        desired(camp("a", "started", description="new text")),
+        [lc("1", "a", STARTED, description="old text")],
+    )
+    assert plan.actions == ()
+    assert kinds(plan.warnings) == [("a", "drift")]
+    assert "'old text'" in plan.warnings[0].message
+    assert "'new text'" in plan.warnings[0].message
+
+
+def test_surrounding_whitespace_is_not_drift() -> None:
+    # the vendor's sample list shows an empty description as " "
+    plan = make_plan(desired(camp("a", "started")), [lc("1", "a", STARTED, description=" ")])
+    assert plan.warnings == ()
+
+
+def test_protected_clear_is_an_error_not_an_action() -> None:
+    plan = make_plan(
+        desired(camp("a", "cleared", protect=True)), [lc("1", "a", STARTED, records=12)]
+    )
+    assert steps(plan) == [("stop", "a", "1")]
+    assert kinds(plan.errors) == [("a", "protected")]
+    assert "12 records" in plan.errors[0].message
+
+
+# -- unmanaged -------------------------------------------------------------------------
+
+UNMANAGED_LIVE = [lc("1", "mine", STARTED), lc("7", "other", STARTED), lc("8", "idle", STOPPED)]
+
+
+def test_unmanaged_ignore_says_nothing() -> None:
+    plan = make_plan(desired(camp("mine"), unmanaged=Unmanaged.IGNORE), UNMANAGED_LIVE)
+    assert plan.actions == () and plan.warnings == ()
+
+
+def test_unmanaged_warn_warns_once_per_unmanaged_campaign() -> None:
+    plan = make_plan(desired(camp("mine"), unmanaged=Unmanaged.WARN), UNMANAGED_LIVE)
+    assert plan.actions == ()
+    assert kinds(plan.warnings) == [("idle", "unmanaged"), ("other", "unmanaged")]
+
+
+def test_unmanaged_stop_stops_only_the_started_ones_and_fingerprints_them() -> None:
+    plan = make_plan(desired(camp("mine"), unmanaged=Unmanaged.STOP), UNMANAGED_LIVE)
+    assert steps(plan) == [("stop", "other", "7")]
+    assert "unmanaged" in plan.actions[0].reason
+    live_other = UNMANAGED_LIVE[1]
+    assert {(f.campaign, f.campaign_id, f.digest) for f in plan.fingerprints} == {
+        ("mine", "1", UNMANAGED_LIVE[0].fingerprint()),
+        ("other", "7", live_other.fingerprint()),
+    }
+
+
+# -- target / exclude ------------------------------------------------------------------
+
+
+def test_target_and_exclude_globs_limit_the_plan_and_mark_it_partial() -> None:
+    d = desired(
+        camp("sales-a", "stopped"),
+        camp("sales-b", "stopped"),
+        camp("support", "stopped"),
+        unmanaged=Unmanaged.STOP,
+    )
+    live = [
+        lc("1", "sales-a", STARTED),
+        lc("2", "sales-b", STARTED),
+        lc("3", "support", STARTED),
+        lc("4", "stray", STARTED),
+    ]
+    plan = make_plan(d, live, targets=["sales-*"], excludes=["*-b"])
+    assert steps(plan) == [("stop", "sales-a", "1")]  # and the unmanaged stray is left alone
+    assert plan.partial and plan.targets == ("sales-*",) and plan.excludes == ("*-b",)
+    assert [f.campaign for f in plan.fingerprints] == ["sales-a"]
+    whole = make_plan(d, live)
+    assert not whole.partial
+    assert steps(whole) == [
+        ("stop", "sales-a", "1"),
+        ("stop", "sales-b", "2"),
+        ("stop", "stray", "4"),
+        ("stop", "support", "3"),
+    ]
+
+
+def test_exclude_alone_makes_a_partial_plan() -> None:
+    plan = make_plan(desired(camp("a", "stopped")), [lc("1", "a", STARTED)], excludes=["a"])
+    assert plan.partial and plan.actions == ()
+
+
+# -- budget, thresholds ----------------------------------------------------------------
+
+
+def test_api_calls_are_one_list_plus_one_per_action() -> None:
+    plan = make_plan(desired(camp("a", "started"), camp("b", "stopped")), [lc("2", "b", STARTED)])
+    assert plan.api_calls == 1 + 3 == plan.to_dict()["api_calls"]
+
+
+def test_quota_warning_when_apply_would_exceed_daily_quota() -> None:
+    d = desired(camp("a", "started"), camp("b", "started"), daily_quota=4)
+    plan = make_plan(d, [])  # 4 actions → 5 calls
+    assert kinds(plan.warnings) == [(None, "quota")]
+    assert "5 API calls" in plan.warnings[0].message
+    exact = make_plan(replace(d, operation=Operation(daily_quota=5)), [])
+    assert exact.warnings == ()
+
+
+def test_threshold_warning_when_apply_would_refuse() -> None:
+    d = desired(*(camp(f"c{i}", "cleared") for i in range(3)))
+    live = [lc(str(i), f"c{i}", STOPPED, 10) for i in range(3)]
+    plan = make_plan(d, live, thresholds=Thresholds(max_clears=2))
+    assert kinds(plan.warnings) == [(None, "threshold")]
+    assert "--force" in plan.warnings[0].message
+    assert make_plan(d, live, thresholds=Thresholds(max_clears=3)).warnings == ()
+
+
+def test_live_counts_cover_the_whole_operation() -> None:
+    plan = make_plan(
+        desired(camp("a")), [lc("1", "a", STARTED), lc("2", "x", STARTED), lc("3", "y")]
+    )
+    assert (plan.live_total, plan.live_started) == (3, 2)
+
+
+# -- saved-plan facts ------------------------------------------------------------------
+
+
+def test_fingerprints_record_live_digest_or_none_for_new_campaigns() -> None:
+    live = [lc("1", "a", STARTED, 4)]
+    plan = make_plan(desired(camp("a"), camp("new")), live)
+    assert [(f.campaign, f.campaign_id, f.digest) for f in plan.fingerprints] == [
+        ("a", "1", live[0].fingerprint()),
+        ("new", None, None),
+    ]
+
+
+def test_operation_never_holds_the_token_or_url_credentials() -> None:
+    plan = make_plan(
+        desired(camp("a"), server="0032", token_env="MY_TOKEN", daily_quota=9),
+        [],
+        endpoint="http://user:hunter2@127.0.0.1:8765/base/?token=hunter2#x",
+    )
+    assert plan.operation == {
+        "server": "0032",
+        "token_env": "MY_TOKEN",
+        "unmanaged": "ignore",
+        "daily_quota": 9,
+        "endpoint": "http://127.0.0.1:8765/base",
+    }
+    assert "hunter2" not in json.dumps(plan.to_dict())
+
+
+def test_desired_campaigns_round_trip_through_plain_dicts() -> None:
+    c = camp(
+        "a",
+        "cleared",
+        description="d",
+        skill_id="3",
+        start_time="08:00:00",
+        end_time="17:30:00",
+        options={"opt2": "y"},
+        enable_edition=True,
+        protect=True,
+        id="4",
+        type=PREDICTIVE,
+    )
+    plan = make_plan(desired(c), [])
+    assert plan.desired == (campaign_to_dict(c),)
+    assert campaign_from_dict(json.loads(json.dumps(plan.desired[0]))) == c
+
+
+# -- properties ------------------------------------------------------------------------
+
+NAMES = st.sampled_from(["a", "b", "c", "d", "e", "f"])
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Desired, list[LiveCampaign]]:
+    names = draw(st.lists(NAMES, unique=True, max_size=5))
+    campaigns = [
+        camp(
+            n,
+            draw(st.sampled_from(list(DesiredState))).value,
+            type=draw(st.sampled_from(list(CampaignType))),
+            description=draw(st.sampled_from(["", "x"])),
+        )
+        for n in names
+    ]
+    live_names = draw(st.lists(NAMES, max_size=6))  # may repeat: duplicate names
+    live = [
+        lc(
+            str(i + 1),
+            n,
+            draw(st.sampled_from(list(LiveStatus))),
+            draw(st.sampled_from([0, 5])),
+            draw(st.sampled_from(list(CampaignType))),
+        )
+        for i, n in enumerate(live_names)
+    ]
+    policy = draw(st.sampled_from(list(Unmanaged)))
+    return desired(*campaigns, unmanaged=policy), live
+
+
+def execute(plan: Plan, live: list[LiveCampaign]) -> list[LiveCampaign]:
+    """What the live list looks like after apply ran `plan` (as the vendor documents it)."""
+    rows = {x.campaign_id: x for x in live}
+    created: dict[str, str] = {}
+    for action in plan.actions:
+        cid = action.campaign_id
+        if action.kind is ActionKind.CREATE:
+            assert action.params is not None
+            new_id = str(1000 + len(created))
+            created[action.campaign] = new_id
+            rows[new_id] = lc(
+                new_id,
+                action.params["campaign_name"],
+                STOPPED,
+                0,
+                action.type,
+                action.params["campaign_description"],
+            )
+            continue
+        if cid is None:
+            cid = created[action.campaign]  # KeyError: a start before its create
+        row = rows[cid]
+        if action.kind is ActionKind.STOP:
+            rows[cid] = replace(row, status=STOPPED)
+        elif action.kind is ActionKind.START:
+            rows[cid] = replace(row, status=STARTED)
+        else:
+            assert row.status is STOPPED, "cleared a campaign that was not stopped first"
+            rows[cid] = replace(row, records=0)
+    return list(rows.values())
+
+
+def _position(plan: Plan, kind: ActionKind, name: str) -> int | None:
+    for i, a in enumerate(plan.actions):
+        if a.kind is kind and a.campaign == name:
+            return i
+    return None
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_actions_are_in_execution_order(scenario: tuple[Desired, list[LiveCampaign]]) -> None:
+    d, live = scenario
+    plan = make_plan(d, live)
+    phases = [a.kind.phase for a in plan.actions]
+    assert phases == sorted(phases)
+    for kind in ActionKind:
+        names = [a.campaign for a in plan.of_kind(kind)]
+        assert names == sorted(names)
+    seen: set[tuple[ActionKind, str, str | None]] = set()
+    for a in plan.actions:
+        assert (a.kind, a.campaign, a.campaign_id) not in seen
+        seen.add((a.kind, a.campaign, a.campaign_id))
+    for a in plan.actions:
+        if a.kind is ActionKind.CLEAR:
+            stop = _position(plan, ActionKind.STOP, a.campaign)
+            assert stop is None or stop < plan.actions.index(a)
+        if a.kind is ActionKind.START and a.campaign_id is None:
+            create = _position(plan, ActionKind.CREATE, a.campaign)
+            assert create is not None and create < plan.actions.index(a)
+            assert a.depends_on(plan.actions[create])
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_planning_after_the_plan_ran_plans_nothing(
+    scenario: tuple[Desired, list[LiveCampaign]],
+) -> None:
+    d, live = scenario
+    first = make_plan(d, live)
+    after = execute(first, live)
+    second = make_plan(d, after)
+    assert second.actions == ()
+    assert [e.kind for e in second.errors] == [e.kind for e in first.errors]
+
+
+def test_execute_helper_applies_every_kind() -> None:
+    # guards the property test's model of the vendor: each kind must change the live row
+    live = [lc("1", "s", STARTED, 3), lc("2", "t", STOPPED)]
+    plan = Plan(
+        actions=(
+            Action(ActionKind.STOP, "s", PREVIEW, "1", ""),
+            Action(ActionKind.CLEAR, "s", PREVIEW, "1", ""),
+            Action(ActionKind.CREATE, "n", PREVIEW, None, "", params=create_params(camp("n"))),
+            Action(ActionKind.START, "n", PREVIEW, None, ""),
+            Action(ActionKind.START, "t", PREVIEW, "2", ""),
+        )
+    )
+    after = {x.name: (x.status, x.records) for x in execute(plan, live)}
+    assert after == {"s": (STOPPED, 0), "t": (STARTED, 0), "n": (STARTED, 0)}
