@@ -1,6 +1,6 @@
 """`plan --markdown`: a pull-request comment, kept under GitHub's comment size limit.
 
-Layout: heading, summary line, scope note, errors, warnings, the actions table, and the
+Layout: heading, summary line, scope note, the actions table, errors and warnings, and the
 create bodies folded in `<details>`. When the whole does not fit `limit` characters, the
 create bodies go first, then table rows (and finally findings) are cut from the end, each
 cut announced with an "N more … — see the JSON plan" line.
@@ -55,16 +55,6 @@ def _render(plan: Plan, n_actions: int, n_findings: int, *, details: bool) -> st
     if plan.errors:
         out += [f"> **{len(plan.errors)} error(s): apply will refuse this plan.**", ""]
 
-    findings = [("!", "error", f) for f in plan.errors] + [
-        ("?", "warning", f) for f in plan.warnings
-    ]
-    if findings:
-        out += ["| | kind | campaign | message |", "| --- | --- | --- | --- |"]
-        out += [_finding_row(s, level, f) for s, level, f in findings[:n_findings]]
-        if n_findings < len(findings):
-            out.append(_more_row(len(findings) - n_findings, "findings", 4))
-        out.append("")
-
     if plan.actions:
         out += [
             "| | action | campaign | type | id | reason |",
@@ -75,12 +65,23 @@ def _render(plan: Plan, n_actions: int, n_findings: int, *, details: bool) -> st
             out.append(_more_row(len(plan.actions) - n_actions, "actions", 6))
         out.append("")
 
+    findings = [("!", "error", f) for f in plan.errors] + [
+        ("?", "warning", f) for f in plan.warnings
+    ]
+    if findings:
+        out += ["| | kind | campaign | message |", "| --- | --- | --- | --- |"]
+        out += [_finding_row(s, level, f) for s, level, f in findings[:n_findings]]
+        if n_findings < len(findings):
+            out.append(_more_row(len(findings) - n_findings, "findings", 4))
+        out.append("")
+
     creates = plan.of_kind(ActionKind.CREATE)
     if details and creates:
         out += ["<details><summary>Create requests (exact bodies apply will send)</summary>", ""]
         for action in creates:
             body = json.dumps(dict(action.params or {}), indent=2, ensure_ascii=False)
-            out += [f"`{_code(action.campaign)}`", "", "```json", body, "```", ""]
+            fence = "`" * max(3, _longest_backtick_run(body) + 1)
+            out += [f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""]
         out += ["</details>", ""]
     return "\n".join(out)
 
@@ -124,3 +125,11 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     return text.replace("`", "'").replace("\n", " ")
+
+
+def _longest_backtick_run(text: str) -> int:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest

@@ -1,0 +1,52 @@
+"""Plans the renderer tests share: built by the real planner, not by hand."""
+
+from __future__ import annotations
+
+from reconciler.desired import Campaign, Desired, Operation
+from reconciler.live import LiveCampaign
+from reconciler.plan import Plan
+from reconciler.planner import make_plan
+from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
+
+P = CampaignType.PREVIEW
+
+
+def four_kinds() -> Plan:
+    """One of each action (5 API calls), a drift warning and an unmanaged warning."""
+    d = Desired(
+        Operation(unmanaged=Unmanaged.WARN),
+        (
+            Campaign("new-leads", P, DesiredState.STARTED, description="fresh"),
+            Campaign("old-leads", P, DesiredState.CLEARED, description="was"),
+        ),
+    )
+    live = [
+        LiveCampaign("40", "old-leads", P, LiveStatus.STARTED, 40, "was here"),
+        LiveCampaign("41", "stray", P, LiveStatus.STOPPED, 0),
+    ]
+    return make_plan(d, live)
+
+
+def with_error() -> Plan:
+    d = Desired(Operation(), (Campaign("dup", P, DesiredState.STOPPED),))
+    live = [
+        LiveCampaign("1", "dup", P, LiveStatus.STARTED, 0),
+        LiveCampaign("2", "dup", P, LiveStatus.STARTED, 0),
+    ]
+    return make_plan(d, live)
+
+
+def empty() -> Plan:
+    d = Desired(Operation(), (Campaign("a", P, DesiredState.STARTED),))
+    return make_plan(d, [LiveCampaign("1", "a", P, LiveStatus.STARTED, 3)])
+
+
+def many_creates(n: int) -> Plan:
+    d = Desired(
+        Operation(),
+        tuple(
+            Campaign(f"campaign-{i:05d}", P, DesiredState.STOPPED, description="x" * 40)
+            for i in range(n)
+        ),
+    )
+    return make_plan(d, [])

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from reconciler.plan import ActionKind
+from reconciler.render.text import render_text
+
+from .plans import empty, four_kinds, with_error
+
+
+def test_one_line_per_action_with_symbol_campaign_id_and_reason() -> None:
+    text = render_text(four_kinds())
+    lines = text.splitlines()
+    assert "  ~ stop   old-leads [preview, id 40]: live Started, desired cleared" in lines
+    assert "  - clear  old-leads [preview, id 40]: live 40 records, desired cleared" in lines
+    assert "  + create new-leads [preview, id (new)]: not live, desired started" in lines
+    assert any(line.startswith("  ~ start  new-leads [preview, id (known after") for line in lines)
+
+
+def test_actions_print_in_execution_order() -> None:
+    lines = render_text(four_kinds()).splitlines()
+    order = [line.split()[1] for line in lines if line[:4] in ("  ~ ", "  - ", "  + ")]
+    assert order == [k.value for k in ActionKind]
+
+
+def test_summary_line() -> None:
+    text = render_text(four_kinds())
+    assert text.endswith("Plan: 1 to create, 1 to start, 1 to stop, 1 to clear. 5 API calls.\n")
+
+
+def test_warnings_are_marked_with_question_mark_and_show_both_values() -> None:
+    text = render_text(four_kinds())
+    assert "Warnings:" in text
+    assert "  ? old-leads: description differs" in text
+    assert "'was here'" in text and "'was'" in text
+    assert "  ? stray: live campaign 41" in text
+
+
+def test_errors_are_marked_and_say_apply_will_refuse() -> None:
+    text = render_text(with_error())
+    assert "Errors:\n  ! dup: 2 live campaigns are named 'dup'" in text
+    assert "1 error: apply will refuse this plan." in text
+
+
+def test_no_changes() -> None:
+    assert render_text(empty()) == "No changes.\n"
+
+
+def test_colors_only_when_asked() -> None:
+    plan = four_kinds()
+    assert "\x1b[" not in render_text(plan)
+    colored = render_text(plan, color=True)
+    assert "\x1b[32m  + create new-leads" in colored
+    assert "\x1b[31m  - clear  old-leads" in colored
+
+
+def test_partial_plan_says_so() -> None:
+    from dataclasses import replace
+
+    plan = replace(empty(), partial=True, targets=("a*",), excludes=("b",))
+    assert render_text(plan).startswith("Partial plan (--target a* --exclude b)")

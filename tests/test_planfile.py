@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reconciler.errors import PlanError
+from reconciler.planfile import read_plan, write_plan
+from tests.render.plans import four_kinds
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    plan = four_kinds()
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    assert read_plan(path) == plan
+    assert read_plan(str(path)).desired == plan.desired
+
+
+def test_write_replaces_atomically_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old")
+    write_plan(four_kinds(), path)
+    assert json.loads(path.read_text())["format_version"] == 1
+    assert os.listdir(tmp_path) == ["plan.json"]
+
+
+def test_failed_write_keeps_the_old_file_and_says_which(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("old")
+
+    def broken_replace(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(PlanError, match=r"cannot write plan file .*plan.json: No space left"):
+        write_plan(four_kinds(), path)
+    assert path.read_text() == "old"
+    assert os.listdir(tmp_path) == ["plan.json"]
+
+
+def test_write_into_a_missing_directory_is_a_plan_error(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="cannot write plan file"):
+        write_plan(four_kinds(), tmp_path / "nope" / "plan.json")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match=r"plan file .*gone.json not found"):
+        read_plan(tmp_path / "gone.json")
+
+
+def test_corrupt_json_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": 1,\n  "actions": [}')
+    with pytest.raises(PlanError, match=r"plan.json:2:\d+: not a plan file: invalid JSON"):
+        read_plan(path)
+
+
+def test_truncated_plan_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    write_plan(four_kinds(), path)
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(PlanError, match="invalid JSON"):
+        read_plan(path)
+
+
+def test_foreign_json_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "package.json"
+    path.write_text('{"name": "left-pad"}')
+    with pytest.raises(PlanError, match="not a wolkvox-reconciler plan"):
+        read_plan(path)
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.bin"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(PlanError, match="not UTF-8"):
+        read_plan(path)
+
+
+def test_other_format_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    data = four_kinds().to_dict()
+    data["format_version"] = 2
+    path.write_text(json.dumps(data))
+    with pytest.raises(PlanError, match="format_version 2"):
+        read_plan(path)
+
+
+def test_tampered_plan_lists_every_schema_problem(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    data = four_kinds().to_dict()
+    data["actions"][0]["action"] = "delete"
+    data["actions"][1]["type"] = "robocall"
+    path.write_text(json.dumps(data))
+    with pytest.raises(PlanError) as info:
+        read_plan(path)
+    message = str(info.value)
+    assert "not a valid plan file" in message
+    assert "at actions/0/action" in message and "at actions/1/type" in message
