@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import httpx
+
 #: the installed console script, next to the interpreter running the tests
 CLI = (
     shutil.which("wolkvox-reconciler", path=str(Path(sys.executable).parent))
@@ -36,3 +38,101 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+# -- the simulator, run as a user would: the installed console script, a real socket --------
+
+#: the token `simulate` accepts when given no --token
+DEFAULT_SIMULATOR_TOKEN = "simulator-token"
+
+
+class Simulator:
+    """One `wolkvox-reconciler simulate` subprocess (see the `simulator` fixture)."""
+
+    def __init__(self, workdir: Path, args: list[str], token: str) -> None:
+        self.workdir = workdir
+        self.args = args
+        self.token = token
+        self.url = ""
+        self.proc: subprocess.Popen[str] | None = None
+        self.stderr_path = workdir / f"simulator-{id(self)}.stderr"
+        self.start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"WOLKVOX_TOKEN": self.token, "WOLKVOX_ENDPOINT": self.url}
+
+    def start(self, extra: list[str] | None = None) -> None:
+        import select
+        import time
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+        with open(self.stderr_path, "ab") as stderr:
+            self.proc = subprocess.Popen(
+                [CLI, "simulate", *self.args, *(extra or [])],
+                stdout=subprocess.PIPE,
+                stderr=stderr,  # a file, not a pipe: a full pipe would stall the server
+                stdin=subprocess.DEVNULL,
+                env=env,
+                text=True,
+            )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if ready:
+                line = self.proc.stdout.readline()
+                if line.startswith("Simulator listening on "):
+                    self.url = line.split()[-1]
+                    return
+                if not line and self.proc.poll() is not None:
+                    break
+            elif self.proc.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError(f"simulator did not start: {self.stderr_path.read_text()}")
+
+    def stop(self) -> int | None:
+        """SIGTERM, then kill after 10 s; the exit code (None if it had to be killed)."""
+        if self.proc is None:
+            return None
+        proc, self.proc = self.proc, None
+        code: int | None = proc.poll()
+        if code is None:
+            proc.terminate()
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        return code
+
+    def restart(self) -> None:
+        """Stop, then start again on the same port (so `url` and `env` stay valid)."""
+        port = self.url.rsplit(":", 1)[-1]
+        self.stop()
+        self.start(["--port", port])
+
+    def request(
+        self,
+        method: str,
+        path_and_query: str,
+        *,
+        json: object = None,
+        token: str | None = None,
+        timeout: float = 30,
+    ) -> httpx.Response:
+        """A raw request with plain httpx (not our client): `/api/v2/...?...`."""
+        headers = {"wolkvox-token": self.token if token is None else token}
+        return httpx.request(
+            method, self.url + path_and_query, headers=headers, json=json, timeout=timeout
+        )
+
+    def campaigns(self) -> list[dict[str, str]]:
+        """The raw rows of the list endpoint."""
+        response = self.request("GET", "/api/v2/information.php?api=campaigns")
+        response.raise_for_status()
+        data: list[dict[str, str]] = response.json()["data"]
+        return data

@@ -1,0 +1,162 @@
+"""`wolkvox-reconciler simulate`: run the local stand-in for the wolkvox API."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sqlite3
+import sys
+from types import FrameType
+
+import click
+
+from ..errors import ConfigError
+from ..simulator import (
+    DEFAULT_TOKEN,
+    SeedError,
+    SimulatorConfig,
+    SimulatorServer,
+    Store,
+    load_seed,
+    serve,
+)
+
+__all__ = ["simulate"]
+
+_RATE = click.FloatRange(0.0, 1.0)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one (the start-up line tells which).",
+)
+@click.option(
+    "--token",
+    "tokens",
+    multiple=True,
+    metavar="T",
+    help=f"A token the simulator accepts (repeatable). Default: {DEFAULT_TOKEN}.",
+)
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="YAML or JSON `campaigns:` to start with (ignored if --state was seeded before).",
+)
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="SQLite file keeping the state across restarts (default: in memory).",
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Delay every answer by N milliseconds.",
+)
+@click.option(
+    "--fail-rate",
+    default=0.0,
+    type=_RATE,
+    metavar="P",
+    help="Probability of a 500, a 503 or a dropped connection before any change.",
+)
+@click.option(
+    "--drop-after-commit-rate",
+    default=0.0,
+    type=_RATE,
+    metavar="P",
+    help="Probability that a change is made and the connection then dropped.",
+)
+@click.option(
+    "--max-concurrent",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Simultaneous requests allowed per token (then 403).",
+)
+@click.option(
+    "--daily-quota",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Requests allowed per token per UTC day (then 403). Default: no limit.",
+)
+@click.option(
+    "--random-seed",
+    type=int,
+    metavar="N",
+    help="Seed of the fault draws: the same seed replays the same faults.",
+)
+@click.option("-v", "--verbose", count=True, help="Log every request to stderr.")
+def simulate(
+    host: str,
+    port: int,
+    tokens: tuple[str, ...],
+    seed: str | None,
+    state: str | None,
+    latency_ms: int,
+    fail_rate: float,
+    drop_after_commit_rate: float,
+    max_concurrent: int,
+    daily_quota: int | None,
+    random_seed: int | None,
+    verbose: int,
+) -> None:
+    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C."""
+    if any(not t.strip() for t in tokens):
+        raise ConfigError("--token must not be empty")
+    config = SimulatorConfig(
+        tokens=frozenset(t.strip() for t in tokens) or frozenset({DEFAULT_TOKEN}),
+        latency_ms=latency_ms,
+        fail_rate=fail_rate,
+        drop_after_commit_rate=drop_after_commit_rate,
+        max_concurrent=max_concurrent,
+        daily_quota=daily_quota,
+        random_seed=random_seed,
+    )
+    try:
+        campaigns = load_seed(seed) if seed else []
+    except SeedError as exc:
+        raise ConfigError(f"invalid seed file:\n{exc}") from None
+    try:
+        store = Store(state)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"cannot open the state file {state}: {exc}") from None
+    try:
+        store.seed(campaigns)
+        server = SimulatorServer(host, port, config, store)
+    except OSError as exc:
+        store.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    _log_requests(verbose)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.stop_in_background()
+
+    # Ctrl-C and SIGTERM are the normal way to stop a simulator: exit 0, state saved.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Simulator listening on {server.url}")
+    if not tokens:
+        click.echo(f"export WOLKVOX_TOKEN={DEFAULT_TOKEN}")
+    sys.stdout.flush()
+    serve(server, on_stop=store.close)
+
+
+def _log_requests(verbosity: int) -> None:
+    logger = logging.getLogger("reconciler.simulator")
+    logger.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    # warnings (internal errors) always; every request with -v
+    logger.setLevel(logging.INFO if verbosity > 0 else logging.WARNING)
+    logger.propagate = False

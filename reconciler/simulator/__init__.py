@@ -1,0 +1,24 @@
+"""A local, faithful stand-in for the wolkvox campaign API (`wolkvox-reconciler simulate`).
+
+It imports nothing from the reconciler but `reconciler.vocabulary`, so that client and
+simulator cannot agree on a mistake by sharing code; a test pins this.
+"""
+
+from __future__ import annotations
+
+from .seed import SeedError, load_seed, parse_seed
+from .server import DEFAULT_TOKEN, SimulatorConfig, SimulatorServer, serve
+from .store import CampaignData, CampaignRow, Store
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "CampaignData",
+    "CampaignRow",
+    "SeedError",
+    "SimulatorConfig",
+    "SimulatorServer",
+    "Store",
+    "load_seed",
+    "parse_seed",
+    "serve",
+]

@@ -1,0 +1,212 @@
+"""The HTTP side of the simulator: a real server on a real socket (stdlib only).
+
+Per request, in this order: a known path → the `wolkvox-token` header (401 missing,
+403 unknown) → the token's daily quota and simultaneous-request limit (403) → the
+fault draw → `--latency-ms` → the fault, if one was drawn (nothing changed yet) →
+the endpoint → the drop-after-commit fault, if drawn and the request changed state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from .api import CAMPAIGN_PATH, INFORMATION_PATH, MESSAGES, Api, Reply, error_reply
+from .faults import Fault, Faults
+from .limits import Admission, TokenGate
+from .store import Store
+
+__all__ = ["DEFAULT_TOKEN", "SimulatorConfig", "SimulatorServer", "serve"]
+
+#: accepted when no --token is given; printed at start-up (it guards nothing real)
+DEFAULT_TOKEN = "simulator-token"
+
+log = logging.getLogger("reconciler.simulator")
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    tokens: frozenset[str] = frozenset({DEFAULT_TOKEN})
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    drop_after_commit_rate: float = 0.0
+    max_concurrent: int = 2
+    daily_quota: int | None = None
+    random_seed: int | None = None
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True  # an idle keep-alive connection must not hold up shutdown
+    allow_reuse_address = True  # a restart may bind the same port again at once
+
+    def __init__(self, host: str, port: int, config: SimulatorConfig, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.api = Api(store)
+        self.gate = TokenGate(max_concurrent=config.max_concurrent, daily_quota=config.daily_quota)
+        self.faults = Faults(
+            fail_rate=config.fail_rate,
+            drop_after_commit_rate=config.drop_after_commit_rate,
+            seed=config.random_seed,
+        )
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = str(host)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def stop_in_background(self) -> None:
+        """Safe from a signal handler: `shutdown()` would deadlock on the serving thread."""
+        threading.Thread(target=self.shutdown, daemon=True).start()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SimulatorServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as httpx and curl expect
+    timeout = 30  # seconds an idle keep-alive connection is kept open
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def _serve(self, *, head: bool = False) -> None:
+        started = time.monotonic()
+        body = self._read_body()
+        if body is None:
+            return
+        url = urlsplit(self.path)
+        token = self.headers.get("wolkvox-token", "").strip()
+        config = self.server.config
+        if url.path not in (INFORMATION_PATH, CAMPAIGN_PATH):
+            reply = error_reply(404, MESSAGES["no_api"])
+        elif not token:
+            reply = error_reply(401, MESSAGES["no_token"])
+        elif token not in config.tokens:
+            reply = error_reply(403, MESSAGES["bad_token"])
+        else:
+            admission = self.server.gate.enter(token)
+            if admission is Admission.ADMITTED:
+                try:
+                    self._admitted(url.path, url.query, body, head, started)
+                finally:
+                    self.server.gate.leave(token)
+                return
+            if admission is Admission.QUOTA_EXCEEDED:
+                reply = error_reply(403, MESSAGES["quota"])
+            else:
+                reply = error_reply(
+                    403, MESSAGES["concurrency"].format(limit=config.max_concurrent)
+                )
+        self._delay()
+        self._send(reply, head, started)
+
+    def _admitted(self, path: str, query: str, body: bytes, head: bool, started: float) -> None:
+        plan = self.server.faults.draw()
+        self._delay()
+        if plan.before is Fault.DROP:
+            self._drop("fault before handling")
+            return
+        if plan.before in (Fault.HTTP_500, Fault.HTTP_503):
+            status = int(plan.before.value)
+            self._send(error_reply(status, "SIMULATED FAILURE, NOTHING CHANGED"), head, started)
+            return
+        try:
+            reply = self.server.api.handle(
+                self.command, path, parse_qs(query, keep_blank_values=True), body
+            )
+        except Exception:  # a bug of ours: answer like a server would, and say why on stderr
+            log.exception("internal error handling %s %s", self.command, path)
+            reply = error_reply(500, "INTERNAL SIMULATOR ERROR")
+        if reply.committed and plan.drop_after_commit:
+            self._drop("fault after commit")
+            return
+        self._send(reply, head, started)
+
+    def _delay(self) -> None:
+        if self.server.config.latency_ms:
+            time.sleep(self.server.config.latency_ms / 1000)
+
+    def _read_body(self) -> bytes | None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            self._send(
+                error_reply(400, "CHUNKED BODIES ARE NOT SUPPORTED"), False, time.monotonic()
+            )
+            return None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._send(error_reply(400, "INVALID Content-Length"), False, time.monotonic())
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, reply: Reply, head: bool, started: float) -> None:
+        payload = json.dumps(reply.body).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not head:
+            self.wfile.write(payload)
+        log.info(
+            "%s %s → %d (%.0f ms)",
+            self.command,
+            self.path,
+            reply.status,
+            (time.monotonic() - started) * 1000,
+        )
+
+    def _drop(self, why: str) -> None:
+        """Close the connection without a byte of answer, as a network failure would."""
+        log.info("%s %s → dropped (%s)", self.command, self.path, why)
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client may have gone already
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's own errors (malformed request line, unsupported method) as JSON too
+        status = 405 if code == 501 else code if code in (400, 404, 405, 500, 503) else 400
+        self.close_connection = True
+        self._send(error_reply(status, (message or "BAD REQUEST").upper()), False, time.monotonic())
+
+    def log_message(self, format: str, *args: object) -> None:
+        # The default writes every request line to stderr; ours goes through `log` (-v).
+        pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def serve(server: SimulatorServer, on_stop: Callable[[], None] | None = None) -> None:
+    """Serve until `server.shutdown()` (e.g. from a signal handler), then close."""
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        if on_stop:
+            on_stop()
+        sys.stdout.flush()
