@@ -1,0 +1,142 @@
+"""An in-memory wolkvox operation with the client's interface and injectable faults.
+
+Faults mirror what reaches the applier from the real client (which has already retried
+what it could): `TransientError` before anything happened (`fail_rate`), a call that took
+effect but whose answer was lost (`drop_rate`: `OutcomeUnknown` for a create, as the real
+client reports it; `TransientError` for the idempotent calls), quota running out after
+`quota` calls, a revoked token (`auth_fails`).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reconciler.errors import (
+    AuthError,
+    NotFound,
+    OutcomeUnknown,
+    QuotaExhausted,
+    TransientError,
+)
+from reconciler.live import LiveCampaign
+from reconciler.vocabulary import CampaignType, LiveStatus
+
+
+@dataclass
+class Row:
+    campaign_id: str
+    name: str
+    type: CampaignType
+    status: LiveStatus = LiveStatus.STOPPED
+    records: int = 0
+    description: str = ""
+
+    def live(self) -> LiveCampaign:
+        return LiveCampaign(
+            self.campaign_id, self.name, self.type, self.status, self.records, self.description
+        )
+
+
+@dataclass
+class FakeClient:
+    rows: dict[str, Row] = field(default_factory=dict)
+    fail_rate: float = 0.0
+    drop_rate: float = 0.0
+    list_fail_rate: float = 0.0
+    quota: int | None = None
+    auth_fails: bool = False
+    seed: int = 0
+    #: every call made, as (api, campaign id or name)
+    log: list[tuple[str, str]] = field(default_factory=list)
+    next_id: int = 1000
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+        self._calls = 0
+
+    @classmethod
+    def with_rows(cls, *rows: Row, **kwargs: object) -> FakeClient:
+        return cls(rows={r.campaign_id: r for r in rows}, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def calls(self) -> int:
+        return self._calls
+
+    def faults_off(self) -> None:
+        self.fail_rate = self.drop_rate = self.list_fail_rate = 0.0
+
+    # -- the client's interface --------------------------------------------------------
+
+    def list_campaigns(self) -> list[LiveCampaign]:
+        with self._lock:
+            self._enter("campaigns", "", self.list_fail_rate)
+            return [r.live() for r in self.rows.values()]
+
+    def create_campaign(
+        self, type: CampaignType, params: Mapping[str, str], *, campaign: str
+    ) -> str:
+        with self._lock:
+            self._enter("create_campaign", campaign, self.fail_rate)
+            self.next_id += 1
+            new_id = str(self.next_id)
+            self.rows[new_id] = Row(
+                new_id, params["campaign_name"], type, description=params["campaign_description"]
+            )
+            if self._rng.random() < self.drop_rate:
+                raise OutcomeUnknown(
+                    "connection dropped", call="create_campaign", campaign=campaign
+                )
+            return new_id
+
+    def start(self, type: CampaignType, campaign_id: str, *, campaign: str | None = None) -> None:
+        self._set(type, campaign_id, "start", status=LiveStatus.STARTED)
+
+    def stop(self, type: CampaignType, campaign_id: str, *, campaign: str | None = None) -> None:
+        self._set(type, campaign_id, "stop", status=LiveStatus.STOPPED)
+
+    def clear(
+        self,
+        type: CampaignType,
+        campaign_id: str,
+        result: str | None = None,
+        *,
+        campaign: str | None = None,
+    ) -> None:
+        self._set(type, campaign_id, "clear_campaign", records=0)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _enter(self, api: str, what: str, fail_rate: float) -> None:
+        self._calls += 1
+        self.log.append((api, what))
+        if self.auth_fails:
+            raise AuthError("PLEASE VALIDATE TOKEN", call=api, campaign=what, status_code=403)
+        if self.quota is not None and self._calls > self.quota:
+            raise QuotaExhausted("TOKEN LIMIT EXCEEDED", call=api, campaign=what, status_code=403)
+        if self._rng.random() < fail_rate:
+            raise TransientError("HTTP 503", call=api, campaign=what, status_code=503)
+
+    def _set(
+        self,
+        type: CampaignType,
+        campaign_id: str,
+        api: str,
+        *,
+        status: LiveStatus | None = None,
+        records: int | None = None,
+    ) -> None:
+        with self._lock:
+            self._enter(api, campaign_id, self.fail_rate)
+            row = self.rows.get(campaign_id)
+            if row is None or row.type is not type:
+                raise NotFound("campaign not found", call=api, campaign=campaign_id)
+            if status is not None:
+                row.status = status
+            if records is not None:
+                row.records = records
+            if self._rng.random() < self.drop_rate:
+                raise TransientError("answer lost", call=api, campaign=campaign_id)

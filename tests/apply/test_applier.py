@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from reconciler.apply.applier import Outcome, apply_plan
+from reconciler.apply.journal import Journal, read_journal
+from reconciler.errors import ConfigError, OutcomeUnknown, PlanError
+from reconciler.plan import Action, ActionKind, Finding, Plan
+from reconciler.vocabulary import CampaignType, LiveStatus
+from tests.apply.fakes import FakeClient, Row
+
+P = CampaignType.PREVIEW
+
+
+def create(name: str) -> Action:
+    params = {"campaign_name": name, "campaign_description": ""}
+    return Action(ActionKind.CREATE, name, P, None, "not live", params)
+
+
+def start(name: str, cid: str | None = None) -> Action:
+    return Action(ActionKind.START, name, P, cid, "desired started")
+
+
+def stop(name: str, cid: str) -> Action:
+    return Action(ActionKind.STOP, name, P, cid, "desired stopped")
+
+
+def clear(name: str, cid: str) -> Action:
+    return Action(ActionKind.CLEAR, name, P, cid, "desired cleared")
+
+
+def names(client: FakeClient) -> list[str]:
+    return sorted(r.name for r in client.rows.values())
+
+
+def test_runs_phase_by_phase_and_starts_with_the_id_the_create_returned() -> None:
+    client = FakeClient.with_rows(
+        Row("1", "a", P, LiveStatus.STARTED, 5), Row("2", "b", P, LiveStatus.STOPPED, 0)
+    )
+    plan = Plan((start("new"), create("new"), clear("a", "1"), stop("a", "1"), start("b", "2")))
+    report = apply_plan(plan, client, recheck_delay=0)
+    assert report.ok
+    new_id = next(r.campaign_id for r in client.rows.values() if r.name == "new")
+    assert client.log == [
+        ("stop", "1"),
+        ("clear_campaign", "1"),
+        ("create_campaign", "new"),
+        ("start", "2"),
+        ("start", new_id),
+    ]
+    assert client.rows[new_id].status is LiveStatus.STARTED
+    assert report.api_calls == 5
+    assert [o.action.kind for o in report.outcomes] == [
+        ActionKind.STOP,
+        ActionKind.CLEAR,
+        ActionKind.CREATE,
+        ActionKind.START,
+        ActionKind.START,
+    ]
+
+
+def test_a_failed_action_halts_the_run_and_skips_the_rest_with_reasons() -> None:
+    client = FakeClient.with_rows(Row("1", "a", P), Row("2", "b", P))
+    client.rows.pop("1")  # the start of "a" will fail: NotFound
+    plan = Plan((start("a", "1"), start("b", "2")))
+    report = apply_plan(plan, client)
+    assert [o.status for o in report.outcomes] == ["failed", "skipped"]
+    assert "continue-on-error" in (report.outcomes[1].error or "")
+    assert client.log == [("start", "1")]
+    assert not report.ok
+
+
+def test_continue_on_error_goes_on_with_independent_actions_but_skips_dependents() -> None:
+    client = FakeClient.with_rows(Row("2", "b", P), Row("3", "c", P, LiveStatus.STARTED, 4))
+    plan = Plan((stop("a", "1"), clear("a", "1"), start("b", "2"), stop("c", "3"), clear("c", "3")))
+    report = apply_plan(plan, client, continue_on_error=True)
+    by = {(o.action.campaign, o.action.kind.value): o for o in report.outcomes}
+    assert by["a", "stop"].status == "failed"
+    assert by["a", "clear"].status == "skipped"
+    assert "stop of a failed" in (by["a", "clear"].error or "")
+    assert by["b", "start"].status == "done"
+    assert by["c", "clear"].status == "done"
+    assert client.rows["3"].records == 0
+
+
+def test_the_start_of_a_failed_create_is_skipped() -> None:
+    client = FakeClient(fail_rate=1.0)
+    report = apply_plan(Plan((create("x"), start("x"))), client, continue_on_error=True)
+    assert [o.status for o in report.outcomes] == ["failed", "skipped"]
+    assert client.log == [("create_campaign", "x")]
+
+
+@pytest.mark.parametrize("fault", ["quota", "auth"])
+def test_quota_and_auth_errors_halt_even_with_continue_on_error(fault: str) -> None:
+    rows = [Row(str(i), f"c{i}", P) for i in range(4)]
+    client = FakeClient.with_rows(*rows)
+    if fault == "quota":
+        client.quota = 1
+    else:
+        client.auth_fails = True
+    plan = Plan(tuple(start(f"c{i}", str(i)) for i in range(4)))
+    report = apply_plan(plan, client, continue_on_error=True)
+    statuses = [o.status for o in report.outcomes]
+    expected_calls = 2 if fault == "quota" else 1
+    assert len(client.log) == expected_calls
+    assert statuses.count("skipped") == 4 - expected_calls
+    assert "nothing else can succeed" in (report.halted or "")
+
+
+def test_ambiguous_create_adopts_the_campaign_that_appeared() -> None:
+    client = FakeClient(drop_rate=1.0)
+    report = apply_plan(Plan((create("x"), start("x"))), client, recheck_delay=0)
+    client.faults_off()
+    assert names(client) == ["x"]
+    created = report.outcomes[0]
+    assert created.status == "done" and created.adopted
+    assert report.outcomes[1].status == "failed"  # the start's answer was dropped too
+    assert [api for api, _ in client.log] == ["create_campaign", "campaigns", "start"]
+    assert client.log[2][1] == created.campaign_id
+
+
+def test_ambiguous_create_that_made_nothing_is_sent_again_bounded() -> None:
+    class NeverCommits(FakeClient):
+        def create_campaign(self, type: CampaignType, params: object, *, campaign: str) -> str:
+            self._calls += 1
+            self.log.append(("create_campaign", campaign))
+            raise OutcomeUnknown("timeout", call="create_campaign", campaign=campaign)
+
+    client = NeverCommits()
+    report = apply_plan(Plan((create("x"),)), client, recheck_delay=0, max_create_attempts=3)
+    assert [api for api, _ in client.log] == ["create_campaign", "campaigns"] * 3
+    assert report.outcomes[0].status == "failed"
+    assert client.rows == {}
+
+
+def test_ambiguous_create_is_not_repeated_when_the_list_cannot_be_read() -> None:
+    client = FakeClient(drop_rate=1.0, list_fail_rate=1.0)
+    report = apply_plan(Plan((create("x"),)), client, recheck_delay=0)
+    assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
+    assert report.outcomes[0].status == "failed"
+    assert "not creating again" in (report.outcomes[0].error or "")
+    assert names(client) == ["x"]
+
+
+def test_a_campaign_known_before_the_run_is_not_adopted() -> None:
+    # a same-named campaign that was live before cannot be what our create made
+    client = FakeClient.with_rows(Row("7", "x", P), drop_rate=1.0)
+    report = apply_plan(
+        Plan((create("x"),)), client, recheck_delay=0, known_ids={"7"}, max_create_attempts=1
+    )
+    assert report.outcomes[0].status == "done"
+    assert report.outcomes[0].campaign_id != "7"
+
+
+def test_concurrency_bounds_calls_in_flight() -> None:
+    peak = 0
+    current = 0
+    guard = threading.Lock()
+
+    class Slow(FakeClient):
+        def start(
+            self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
+        ) -> None:
+            nonlocal peak, current
+            with guard:
+                current += 1
+                peak = max(peak, current)
+            time.sleep(0.05)
+            with guard:
+                current -= 1
+            super().start(type, campaign_id, campaign=campaign)
+
+    for concurrency, expected in ((1, 1), (2, 2)):
+        peak = 0
+        client = Slow.with_rows(*(Row(str(i), f"c{i}", P) for i in range(6)))
+        plan = Plan(tuple(start(f"c{i}", str(i)) for i in range(6)))
+        assert apply_plan(plan, client, concurrency=concurrency).ok
+        assert peak == expected
+
+
+def test_concurrency_above_the_vendor_limit_is_refused() -> None:
+    with pytest.raises(ConfigError):
+        apply_plan(Plan(()), FakeClient(), concurrency=3)
+
+
+def test_a_plan_with_errors_is_never_executed() -> None:
+    client = FakeClient.with_rows(Row("1", "a", P))
+    plan = Plan((start("a", "1"),), errors=(Finding("protected", "no"),))
+    with pytest.raises(PlanError):
+        apply_plan(plan, client)
+    assert client.log == []
+
+
+def test_stop_event_lets_in_flight_finish_and_skips_the_rest() -> None:
+    event = threading.Event()
+    client = FakeClient.with_rows(*(Row(str(i), f"c{i}", P) for i in range(4)))
+    seen: list[Outcome] = []
+
+    def interrupt(outcome: Outcome) -> None:
+        seen.append(outcome)
+        event.set()  # Ctrl-C arrives while the first call is finishing
+
+    plan = Plan(tuple(start(f"c{i}", str(i)) for i in range(4)))
+    report = apply_plan(plan, client, stop_event=event, on_outcome=interrupt)
+    assert report.interrupted
+    assert [o.status for o in report.outcomes] == ["done", "skipped", "skipped", "skipped"]
+    assert len(seen) == 4 and len(client.log) == 1
+
+
+def test_the_journal_records_each_attempt_before_its_outcome(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "journal.jsonl"
+    client = FakeClient.with_rows(Row("1", "a", P), drop_rate=0.0)
+    with Journal(path, run_id="r1") as journal:
+        apply_plan(Plan((start("a", "1"), create("n"))), client, journal=journal)
+    entries = read_journal(path)
+    assert [(e["event"], e["action"], e.get("result")) for e in entries] == [
+        ("attempt", "create", None),
+        ("outcome", "create", "done"),
+        ("attempt", "start", None),
+        ("outcome", "start", "done"),
+    ]
+    assert all(e["run"] == "r1" and e["time"] for e in entries)
+    assert entries[1]["campaign_id"] in client.rows

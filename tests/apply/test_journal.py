@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reconciler.apply.journal import Journal, read_journal
+from reconciler.secret import Secret
+
+
+def test_entries_append_across_runs_and_are_on_disk_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "journal.jsonl"
+    with Journal(path, run_id="one") as j:
+        j.record("attempt", campaign="a")
+        # on disk before close: another reader sees it (an apply killed now keeps it)
+        assert json.loads(path.read_text().splitlines()[0])["campaign"] == "a"
+    with Journal(path, run_id="two") as j:
+        j.record("outcome", campaign="b", result="done")
+    assert [(e["run"], e["event"]) for e in read_journal(path)] == [
+        ("one", "attempt"),
+        ("two", "outcome"),
+    ]
+
+
+def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    with Journal(path) as j:
+        j.record("attempt", campaign="a")
+    with path.open("a") as f:
+        f.write('{"run": "x", "ev')
+    assert [e["campaign"] for e in read_journal(path)] == ["a"]
+
+
+def test_a_token_in_an_error_message_never_reaches_the_journal(tmp_path: Path) -> None:
+    token = Secret("journal-TOKEN-xyz")
+    path = tmp_path / "journal.jsonl"
+    with Journal(path) as j:
+        j.record("outcome", error=f"echoed {token.reveal()}")
+    assert "journal-TOKEN-xyz" not in path.read_text()
