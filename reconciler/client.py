@@ -22,10 +22,12 @@ import json
 import logging
 import random
 import re
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -169,6 +171,7 @@ class WolkvoxClient:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            verify=_tls_context(),
         )
 
     @classmethod
@@ -507,6 +510,13 @@ class WolkvoxClient:
             description=_text(row.get("campaign_description")) or "",
             extra=extra,
         )
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verifying context, built once: loading the CA bundle takes tens of
+    milliseconds, and a run (or a test suite) makes many clients."""
+    return httpx.create_ssl_context()
 
 
 def _unknown(what: str) -> str:
