@@ -1,0 +1,308 @@
+"""Files and directories → one validated `Desired`, or a `ManifestError` listing every problem.
+
+Rules decided here (the README's "Manifest reference" documents them):
+- a directory contributes every `*.yaml` / `*.yml` below it, recursively, sorted, skipping
+  hidden files and directories; a file named twice is read once;
+- `defaults` apply to the campaigns of their own file only;
+- `operation` may appear in several files only if identical; none at all gives `Operation()`;
+- a campaign name (and a bound `id`) is unique across all files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..desired import Campaign, Desired, Operation
+from ..errors import Location, ManifestError, Problem
+from ..vocabulary import CampaignType, DesiredState, Unmanaged
+from . import schema as manifest_schema
+from .convert import Converted, JsonPath, convert, join
+from .yaml import MappingNode, SequenceNode, parse_lenient
+
+__all__ = ["discover", "load"]
+
+_SUFFIXES = (".yaml", ".yml")
+_CAMPAIGN_FIELDS = (
+    "type",
+    "state",
+    "description",
+    "skill_id",
+    "start_time",
+    "end_time",
+    "options",
+    "enable_edition",
+    "protect",
+)
+
+
+@dataclass
+class _Collected:
+    problems: list[Problem] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
+    operations: list[tuple[Operation, Location]] = field(default_factory=list)
+    # every well-formed name and id, even of campaigns with other problems, so that a
+    # clash is reported together with those problems rather than after they are fixed
+    names: list[tuple[str, Location]] = field(default_factory=list)
+    ids: list[tuple[str, str, Location]] = field(default_factory=list)
+
+
+def discover(paths: Sequence[str], problems: list[Problem]) -> list[str]:
+    """The manifest files `paths` name, in order, each once; a problem per bad path."""
+    files: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    if not paths:
+        problems.append(Problem(Location("<command line>"), "no manifest file or directory given"))
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in _SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(Location(raw), "directory holds no *.yaml or *.yml file"))
+            for p in found:
+                add(str(p))
+        elif path.is_file():
+            add(raw)
+        elif path.exists():
+            problems.append(Problem(Location(raw), "not a regular file or directory"))
+        else:
+            problems.append(Problem(Location(raw), "no such file or directory"))
+    return files
+
+
+def _read(file: str, problems: list[Problem]) -> str | None:
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.append(
+            Problem(
+                Location(file, line, column),
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _clean(path: JsonPath, bad: list[JsonPath]) -> bool:
+    """True when no reported problem lies at or below `path` (its data can be trusted)."""
+    return not any(b[: len(path)] == path for b in bad)
+
+
+def _load_file(file: str, environ: Mapping[str, str], out: _Collected) -> None:
+    text = _read(file, out.problems)
+    if text is None:
+        return
+    try:
+        root, duplicates = parse_lenient(text, file)
+    except ManifestError as exc:
+        out.problems.extend(exc.problems)
+        return
+    out.problems.extend(duplicates)
+    if root is None:
+        out.problems.append(
+            Problem(Location(file), "empty manifest: expected a mapping with 'version: 1'")
+        )
+        return
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        out.problems.append(
+            Problem(
+                root.location,
+                f"the top level must be a mapping (version, operation, defaults, campaigns), "
+                f"not {kind}",
+            )
+        )
+        return
+    located = convert(root, manifest_schema.schema(), environ)
+    reported = located.problems + manifest_schema.check(located)
+    out.problems.extend(problem for _, problem in reported)
+    bad = [path for path, _ in reported]
+    data: dict[str, Any] = located.data
+
+    if "operation" in data and _clean(("operation",), bad):
+        out.operations.append((_operation(data["operation"]), located.keys[("operation",)]))
+
+    # campaigns under broken defaults are not checked further: their problems would
+    # only repeat the one already reported
+    defaults: dict[str, Any] = data.get("defaults") or {}
+    campaigns = data.get("campaigns")
+    if not isinstance(campaigns, list):
+        return
+    for index, item in enumerate(campaigns):
+        path: JsonPath = ("campaigns", index)
+        if not isinstance(item, dict):
+            continue
+        name = item.get("name")
+        if isinstance(name, str) and _clean(join(path, "name"), bad):
+            name_at = located.keys[join(path, "name")]
+            out.names.append((name, name_at))
+            if isinstance(item.get("id"), str) and _clean(join(path, "id"), bad):
+                out.ids.append((item["id"], name, name_at))
+        if _clean(path, bad) and _clean(("defaults",), bad):
+            campaign = _campaign(item, defaults, path, located, out.problems)
+            if campaign is not None:
+                out.campaigns.append(campaign)
+
+
+def _operation(data: Mapping[str, Any]) -> Operation:
+    base = Operation()
+    return Operation(
+        server=data.get("server", base.server),
+        token_env=data.get("token_env", base.token_env),
+        unmanaged=Unmanaged(data.get("unmanaged", base.unmanaged.value)),
+        daily_quota=data.get("daily_quota", base.daily_quota),
+    )
+
+
+def _normal_time(text: str) -> str:
+    return text if text.count(":") == 2 else f"{text}:00"
+
+
+def _campaign(
+    item: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    path: JsonPath,
+    located: Converted,
+    problems: list[Problem],
+) -> Campaign | None:
+    name_location = located.keys[join(path, "name")]
+
+    def where(key: str) -> Location:
+        """The value's own place, or the default's when the campaign inherits it."""
+        if join(path, key) in located.values:
+            return located.values[join(path, key)]
+        return located.values.get(("defaults", key), name_location)
+
+    merged: dict[str, Any] = {**defaults, **item}
+    merged["options"] = {**defaults.get("options", {}), **item.get("options", {})}
+    name = str(merged["name"])
+    found: list[Problem] = []
+    for key in ("type", "state"):
+        if key not in merged:
+            found.append(
+                Problem(
+                    name_location,
+                    f"campaign {name!r}: missing {key!r} (set it here or in defaults)",
+                )
+            )
+    start = _normal_time(merged["start_time"]) if "start_time" in merged else ""
+    end = _normal_time(merged["end_time"]) if "end_time" in merged else ""
+    if bool(start) != bool(end):
+        missing, given = ("end_time", "start_time") if start else ("start_time", "end_time")
+        found.append(
+            Problem(
+                where(given),
+                f"campaign {name!r}: {given} without {missing}; give both or neither",
+            )
+        )
+    elif start and end <= start:
+        found.append(
+            Problem(
+                where("end_time"),
+                f"campaign {name!r}: end_time {end[:5]} must be after start_time {start[:5]}",
+            )
+        )
+    if merged.get("state") == DesiredState.CLEARED.value and merged.get("protect") is True:
+        found.append(
+            Problem(
+                where("state"),
+                f"campaign {name!r}: state 'cleared' deletes its records, but protect: true "
+                "forbids that; drop one of them",
+            )
+        )
+    if found:
+        problems.extend(found)
+        return None
+    return Campaign(
+        name=name,
+        type=CampaignType(merged["type"]),
+        state=DesiredState(merged["state"]),
+        description=merged.get("description", ""),
+        skill_id=merged.get("skill_id", ""),
+        start_time=start,
+        end_time=end,
+        options=dict(merged["options"]),
+        enable_edition=merged.get("enable_edition", False),
+        protect=merged.get("protect", False),
+        id=merged.get("id"),
+        location=name_location,
+    )
+
+
+def _merge_operations(out: _Collected) -> Operation:
+    if not out.operations:
+        return Operation()
+    first, first_at = out.operations[0]
+    for other, at in out.operations[1:]:
+        if other != first:
+            out.problems.append(
+                Problem(
+                    at,
+                    f"operation differs from the one at {first_at}; declare it once, "
+                    "or identically in every file",
+                )
+            )
+    return first
+
+
+def _check_unique(out: _Collected) -> None:
+    names: dict[str, Location] = {}
+    for name, at in out.names:
+        first = names.setdefault(name, at)
+        if first is not at:
+            out.problems.append(
+                Problem(at, f"campaign {name!r} is declared twice: here and at {first}")
+            )
+    ids: dict[str, tuple[str, Location]] = {}
+    for campaign_id, name, at in out.ids:
+        bound, bound_at = ids.setdefault(campaign_id, (name, at))
+        if bound_at is not at:
+            out.problems.append(
+                Problem(
+                    at,
+                    f"campaign {name!r} binds id {campaign_id}, already bound by "
+                    f"{bound!r} at {bound_at}",
+                )
+            )
+
+
+def load(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> Desired:
+    """Every manifest in `paths` (files and directories), merged into one `Desired`.
+
+    Raises `ManifestError` listing every problem found in every file, each located as
+    file:line:col. `environ` (default: `os.environ`) feeds `${VAR}` interpolation.
+    """
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    out = _Collected()
+    files = discover(paths, out.problems)
+    for file in files:
+        _load_file(file, env, out)
+    operation = _merge_operations(out)
+    _check_unique(out)
+    if out.problems:
+        raise ManifestError(out.problems)
+    return Desired(operation=operation, campaigns=tuple(out.campaigns), files=tuple(files))

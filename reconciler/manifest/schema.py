@@ -1,0 +1,166 @@
+"""The manifest's JSON Schema (`schemas/campaigns.schema.json`) and errors a person can act on.
+
+jsonschema's own messages ("Additional properties are not allowed ('x' was unexpected)")
+are rewritten into `path: what is wrong`, located at the offending key or value, naming
+the allowed keys or values and suggesting the closest one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..errors import Location, Problem
+from .convert import Converted, JsonPath, join
+
+# jsonschema ships no type stubs and we add no dependency for them (as in planfile.py)
+jsonschema: Any = importlib.import_module("jsonschema")
+
+__all__ = ["SCHEMA_RESOURCE", "check", "render_path", "schema", "schema_text"]
+
+SCHEMA_RESOURCE = "campaigns.schema.json"
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "boolean": "true or false (unquoted)",
+    "integer": "a whole number",
+    "object": "a mapping",
+    "array": "a list",
+}
+
+
+def schema_text() -> str:
+    """The schema exactly as shipped (for `wolkvox-reconciler schema` and editors)."""
+    return (resources.files("reconciler") / "schemas" / SCHEMA_RESOURCE).read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> Mapping[str, Any]:
+    loaded: Mapping[str, Any] = json.loads(schema_text())
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    return jsonschema.Draft202012Validator(schema())
+
+
+def render_path(path: Sequence[str | int]) -> str:
+    """("campaigns", 2, "state") → "campaigns[2].state"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return _quote(value)
+
+
+def _quote(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _locate(path: JsonPath, located: Converted) -> Location:
+    for end in range(len(path), -1, -1):
+        if path[:end] in located.values:
+            return located.values[path[:end]]
+    return Location("<unknown>")
+
+
+def check(located: Converted) -> list[tuple[JsonPath, Problem]]:
+    """Every schema violation in `located.data`, each with its path and location."""
+    errors = list(_validator().iter_errors(located.data))
+    # a value of the wrong type also fails its enum/pattern/const: say only the first thing
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    problems: list[tuple[JsonPath, Problem]] = []
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
+        problems.extend(_translate(error, located))
+    return problems
+
+
+def _translate(error: Any, located: Converted) -> list[tuple[JsonPath, Problem]]:
+    path: JsonPath = tuple(error.absolute_path)
+    where = render_path(path)
+    sub: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    kind = error.validator
+
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(sub.get("properties", {}))
+        out = []
+        for key in instance:
+            if key in allowed:
+                continue
+            message = f"unknown key {key!r}"
+            message += f" in {where}" if where else " at the top level"
+            message += _suggest(str(key), allowed)
+            message += f"; allowed: {', '.join(allowed)}"
+            if key == "token":
+                message += " (the token never goes in a file: name its environment variable "
+                message += "in operation.token_env)"
+            if key == "<<":
+                message += " (YAML merge keys are not supported: use defaults)"
+            key_path = join(path, key)
+            location = located.keys.get(key_path) or _locate(path, located)
+            out.append((key_path, Problem(location, message)))
+        return out
+
+    if kind == "required" and isinstance(instance, dict):
+        missing = [k for k in error.validator_value if k not in instance]
+        holder = where or "the top level"
+        return [
+            (path, Problem(_locate(path, located), f"{holder}: missing required key {k!r}"))
+            for k in missing
+        ]
+
+    field = where or "the top level"
+    secret = bool(sub.get("x-secret"))
+    shown = "a value that is not allowed here" if secret else _describe(instance)
+    if kind == "type":
+        expected = error.validator_value
+        words = _TYPE_WORDS.get(str(expected), str(expected))
+        message = f"{field}: expected {words}, got {shown}"
+    elif kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        message = f"{field}: {shown} is not one of: {', '.join(choices)}"
+        if isinstance(instance, str):
+            message += _suggest(instance, choices)
+    elif kind == "const":
+        message = f"{field}: must be {json.dumps(error.validator_value)}, got {shown}"
+    elif kind == "pattern":
+        rule = sub.get("x-message", f"must match {error.validator_value}")
+        message = f"{field} {rule}" + ("" if secret else f", got {shown}")
+    elif kind == "minLength":
+        message = f"{field}: must not be empty"
+    elif kind == "maxLength":
+        message = f"{field}: longer than {error.validator_value} characters"
+    elif kind == "minimum":
+        message = f"{field}: must be at least {error.validator_value}, got {shown}"
+    else:  # pragma: no cover - every keyword our schema uses is handled above
+        message = f"{field}: {error.message}"
+    return [(path, Problem(_locate(path, located), message))]
