@@ -1,0 +1,138 @@
+"""`plan`: load the manifests, read the live list (one API call), show what apply would do."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import PlanError
+from ..plan import Plan, Thresholds
+from .common import (
+    color_enabled,
+    color_option,
+    endpoint_option,
+    paths_argument,
+    setup_logging,
+    verbose_option,
+)
+
+__all__ = ["plan"]
+
+_DEFAULTS = Thresholds()
+
+
+@click.command()
+@paths_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (plan.schema.json).")
+@click.option(
+    "--markdown", "as_markdown", is_flag=True, help="Print a pull-request comment (markdown)."
+)
+@click.option(
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Also save the plan for `apply --plan FILE` (written atomically; never the token).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="GLOB",
+    help="Plan only campaigns whose name matches (repeatable; makes the plan partial).",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out campaigns whose name matches (repeatable; makes the plan partial).",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option(
+    "--max-clears",
+    type=click.IntRange(min=0),
+    default=_DEFAULTS.max_clears,
+    show_default=True,
+    help="Warn when apply would refuse: more clears than this.",
+)
+@click.option(
+    "--max-stop-pct",
+    type=click.FloatRange(min=0, max=100),
+    default=_DEFAULTS.max_stop_pct,
+    show_default=True,
+    help="Warn when apply would refuse: stopping more than this % of started campaigns.",
+)
+@endpoint_option
+@color_option
+@verbose_option
+@click.pass_context
+def plan(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    as_json: bool,
+    as_markdown: bool,
+    out: str | None,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
+    detailed_exitcode: bool,
+    max_clears: int,
+    max_stop_pct: float,
+    endpoint: str | None,
+    no_color: bool,
+    verbose: int,
+) -> None:
+    """Show what `apply` would change to bring the live campaigns to the manifests.
+
+    Reads the live campaign list once (one API call) and never changes anything.
+    """
+    if as_json and as_markdown:
+        raise click.UsageError("--json and --markdown are exclusive: choose one output format")
+    setup_logging(verbose)
+    # imported here so that `--help` and usage errors cost no import of the client stack
+    from ..client import WolkvoxClient
+    from ..manifest import load
+    from ..planfile import write_plan
+    from ..planner import make_plan
+
+    desired = load(list(paths))
+    with WolkvoxClient.for_operation(desired.operation, endpoint=endpoint) as client:
+        live = client.list_campaigns()
+    thresholds = Thresholds(
+        max_clears=max_clears,
+        max_stop_pct=max_stop_pct,
+        min_campaigns=_DEFAULTS.min_campaigns,
+    )
+    result = make_plan(
+        desired,
+        live,
+        targets=targets,
+        excludes=excludes,
+        thresholds=thresholds,
+        endpoint=endpoint,
+    )
+    if out:
+        # written even when the plan has errors: a stale plan from an earlier run must not be
+        # left at the path CI hands to apply, and apply refuses a plan with errors anyway
+        write_plan(result, out)
+    click.echo(
+        _render(result, as_json=as_json, as_markdown=as_markdown, no_color=no_color), nl=False
+    )
+    if result.errors:
+        n = len(result.errors)
+        raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")
+    if detailed_exitcode and result.has_changes:
+        ctx.exit(2)
+
+
+def _render(result: Plan, *, as_json: bool, as_markdown: bool, no_color: bool) -> str:
+    from ..render import render_json, render_markdown, render_text
+
+    if as_json:
+        return render_json(result)
+    if as_markdown:
+        text = render_markdown(result)
+        return text if text.endswith("\n") else text + "\n"
+    return render_text(result, color=color_enabled(no_color))

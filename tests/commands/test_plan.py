@@ -1,0 +1,277 @@
+"""`plan` end to end: the installed CLI against the simulator on a real socket."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.planfile import read_plan, validate_plan_dict
+from tests.helpers import Simulator, run_cli
+
+pytestmark = pytest.mark.e2e
+
+StartSimulator = Callable[..., Simulator]
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "e2e-secret-token-4c1d"
+
+MANIFEST = """\
+version: 1
+operation:
+  unmanaged: warn
+campaigns:
+  - name: inbound-a
+    type: preview
+    state: started
+    description: first
+  - name: outbound-b
+    type: predictive
+    state: cleared
+    description: second
+  - name: brand-new
+    type: preview
+    state: started
+    description: third
+  - name: quiet-c
+    type: preview
+    state: stopped
+    description: fourth
+"""
+
+
+def row(cid: str, name: str, type: str, status: str, records: int, desc: str) -> dict[str, Any]:
+    return {
+        "campaign_id": cid,
+        "campaign_name": name,
+        "type_campaign": type,
+        "status": status,
+        "records": records,
+        "campaign_description": desc,
+    }
+
+
+SEED = {
+    "campaigns": [
+        row("11", "inbound-a", "preview", "Stopped", 5, "first"),
+        row("12", "outbound-b", "predictive", "Started", 40, "second"),
+        row("13", "quiet-c", "preview", "Stopped", 0, "old words"),
+        row("14", "by-hand", "preview", "Started", 3, ""),
+    ]
+}
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "campaigns.yaml"
+    path.write_text(MANIFEST)
+    return path
+
+
+@pytest.fixture
+def sim(simulator: StartSimulator) -> Simulator:
+    return simulator(SEED, "--token", TOKEN)
+
+
+def plan(sim: Simulator, *args: str) -> Any:
+    return run_cli("plan", *args, env=sim.env)
+
+
+def test_text_plan_shows_every_action_in_order_and_changes_nothing(
+    sim: Simulator, manifest: Path
+) -> None:
+    before = sim.campaigns()
+    result = plan(sim, str(manifest))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    actions = [line for line in lines if line.startswith(("  ~ ", "  - ", "  + "))]
+    assert actions == [
+        "  ~ stop   outbound-b [predictive, id 12]: live Started, desired cleared",
+        "  - clear  outbound-b [predictive, id 12]: live 40 records, desired cleared",
+        "  + create brand-new [preview, id (new)]: not live, desired started",
+        "  ~ start  brand-new [preview, id (known after create)]: created by this plan, "
+        "desired started",
+        "  ~ start  inbound-a [preview, id 11]: live Stopped, desired started",
+    ]
+    assert "  ? quiet-c: description differs" in result.stdout
+    assert "  ? by-hand: live campaign 14" in result.stdout
+    assert lines[-1] == "Plan: 1 to create, 2 to start, 1 to stop, 1 to clear. 6 API calls."
+    assert "\x1b[" not in result.stdout  # NO_COLOR (set by run_cli) is respected
+    assert sim.campaigns() == before
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_the_plan_makes_exactly_one_api_call(simulator: StartSimulator, manifest: Path) -> None:
+    # a daily quota of one request: the plan must fit in it, and must have spent it
+    sim = simulator(SEED, "--token", TOKEN, "--daily-quota", "1")
+    result = plan(sim, str(manifest))
+    assert result.returncode == 0, result.stderr
+    assert "Plan: 1 to create" in result.stdout
+    refused = sim.request("GET", "/api/v2/information.php?api=campaigns")
+    assert refused.status_code == 403
+
+
+def test_json_output_validates_against_the_schema(sim: Simulator, manifest: Path) -> None:
+    result = plan(sim, str(manifest), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert validate_plan_dict(data) == []
+    assert [(a["action"], a["campaign"], a["campaign_id"]) for a in data["actions"]] == [
+        ("stop", "outbound-b", "12"),
+        ("clear", "outbound-b", "12"),
+        ("create", "brand-new", None),
+        ("start", "brand-new", None),
+        ("start", "inbound-a", "11"),
+    ]
+    assert data["actions"][2]["params"]["campaign_description"] == "third"
+    assert data["summary"] == {"stop": 1, "clear": 1, "create": 1, "start": 2}
+    assert data["api_calls"] == 6
+    assert {(w["campaign"], w["kind"]) for w in data["warnings"]} == {
+        ("quiet-c", "drift"),
+        ("by-hand", "unmanaged"),
+    }
+    assert data["operation"]["endpoint"] == sim.url
+    assert data["operation"]["token_env"] == "WOLKVOX_TOKEN"
+    assert TOKEN not in result.stdout
+
+
+def test_markdown_output_is_a_pull_request_comment(sim: Simulator, manifest: Path) -> None:
+    result = plan(sim, str(manifest), "--markdown")
+    assert result.returncode == 0, result.stderr
+    md = result.stdout
+    assert "**Plan: 1 to create, 2 to start, 1 to stop, 1 to clear. 6 API calls.**" in md
+    assert "| `-` | clear | outbound-b | predictive | 12 | live 40 records, desired cleared |" in md
+    assert "| `?` | warning: unmanaged | by-hand |" in md
+    assert "<details>" in md
+
+
+def test_out_saves_the_plan_apply_reads(sim: Simulator, manifest: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plans" / "plan.json"
+    out.parent.mkdir()
+    result = plan(sim, str(manifest), "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    saved = read_plan(out)
+    assert saved.to_dict() == json.loads(result.stdout)
+    assert {f.campaign: f.campaign_id for f in saved.fingerprints} == {
+        "inbound-a": "11",
+        "outbound-b": "12",
+        "brand-new": None,
+        "quiet-c": "13",
+    }
+    assert [d["name"] for d in saved.desired] == ["inbound-a", "outbound-b", "brand-new", "quiet-c"]
+    assert TOKEN not in out.read_text()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["plan.json"]  # no temp file left
+
+
+def test_detailed_exitcode(simulator: StartSimulator, manifest: Path) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    changes = plan(sim, str(manifest), "--detailed-exitcode")
+    assert changes.returncode == 2, changes.stderr
+    assert "Plan: 1 to create" in changes.stdout
+    in_sync = simulator(
+        {
+            "campaigns": [
+                row("11", "inbound-a", "preview", "Started", 5, "first"),
+                row("12", "outbound-b", "predictive", "Stopped", 0, "second"),
+                row("20", "brand-new", "preview", "Started", 0, "third"),
+                row("13", "quiet-c", "preview", "Stopped", 0, "fourth"),
+            ]
+        },
+        "--token",
+        TOKEN,
+    )
+    none = plan(in_sync, str(manifest), "--detailed-exitcode")
+    assert none.returncode == 0, none.stderr
+    assert none.stdout == "No changes.\n"
+    assert plan(in_sync, str(manifest)).returncode == 0
+
+
+def test_a_plan_with_errors_prints_them_and_exits_1(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    sim = simulator(
+        {
+            "campaigns": [
+                row("11", "inbound-a", "preview", "Started", 5, "first"),
+                row("15", "inbound-a", "preview", "Started", 0, "first"),
+                row("12", "outbound-b", "preview", "Stopped", 0, "second"),
+            ]
+        },
+        "--token",
+        TOKEN,
+    )
+    for extra in ([], ["--detailed-exitcode"]):
+        result = plan(sim, str(manifest), *extra)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "! inbound-a: 2 live campaigns are named 'inbound-a' (ids 11, 15)" in result.stdout
+        assert "! outbound-b: live campaign 12 is preview, the manifest says predictive" in (
+            result.stdout
+        )
+        assert "Error: the plan has 2 errors" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_target_and_exclude_make_a_partial_plan(sim: Simulator, manifest: Path) -> None:
+    result = plan(
+        sim, str(manifest), "--target", "*-b", "--target", "brand-*", "--exclude", "brand-new"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Partial plan (--target *-b --target brand-* --exclude")
+    assert "outbound-b" in result.stdout
+    assert "brand-new" not in result.stdout.split("\n", 1)[1]
+    assert "by-hand" not in result.stdout  # unmanaged campaigns are not checked
+    assert "Plan: 0 to create, 0 to start, 1 to stop, 1 to clear. 3 API calls." in result.stdout
+
+
+def test_wrong_token_is_a_clear_error_without_the_token(sim: Simulator, manifest: Path) -> None:
+    result = run_cli(
+        "plan", str(manifest), "-vv", env={**sim.env, "WOLKVOX_TOKEN": "not-the-right-one"}
+    )
+    assert result.returncode == 1
+    assert "campaigns failed" in result.stderr
+    assert "not-the-right-one" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_logs_never_show_the_token(sim: Simulator, manifest: Path) -> None:
+    result = plan(sim, str(manifest), "-vv")
+    assert result.returncode == 0, result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_bad_manifest_is_located_and_makes_no_call(sim: Simulator, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ncampaigns:\n  - name: x\n    type: robocall\n    state: started\n")
+    result = plan(sim, str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:4:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_json_and_markdown_together_is_a_usage_error(sim: Simulator, manifest: Path) -> None:
+    result = plan(sim, str(manifest), "--json", "--markdown")
+    assert result.returncode == 2
+    assert "exclusive" in result.stderr
+
+
+def test_example_manifest_plans_against_the_simulator(simulator: StartSimulator) -> None:
+    sim = simulator(
+        {
+            "campaigns": [
+                row("4638", "collections-q4", "predictive", "Stopped", 40, "x"),
+                row("4641", "collections-q3", "predictive", "Started", 300, "x"),
+            ]
+        },
+        "--token",
+        TOKEN,
+    )
+    result = plan(sim, str(ROOT / "examples" / "campaigns.yaml"), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert ("start", "collections-q4", "4638") in {
+        (a["action"], a["campaign"], a["campaign_id"]) for a in data["actions"]
+    }
+    assert data["summary"]["clear"] == 1 and data["summary"]["create"] == 6
