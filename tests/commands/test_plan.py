@@ -203,8 +203,10 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
         "--token",
         TOKEN,
     )
+    out = manifest.parent / "plan.json"
+    out.write_text("an older plan that apply must not run")
     for extra in ([], ["--detailed-exitcode"]):
-        result = plan(sim, str(manifest), *extra)
+        result = plan(sim, str(manifest), "--out", str(out), *extra)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "! inbound-a: 2 live campaigns are named 'inbound-a' (ids 11, 15)" in result.stdout
         assert "! outbound-b: live campaign 12 is preview, the manifest says predictive" in (
@@ -212,6 +214,17 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
         )
         assert "Error: the plan has 2 errors" in result.stderr
         assert "Traceback" not in result.stderr
+    # the saved plan is this one, errors included, so apply refuses it instead of the old one
+    assert [e.kind for e in read_plan(out).errors] == ["duplicate-live-name", "type-mismatch"]
+
+
+def test_threshold_options_warn_when_apply_would_refuse(sim: Simulator, manifest: Path) -> None:
+    strict = plan(sim, str(manifest), "--max-clears", "0")
+    assert strict.returncode == 0, strict.stderr
+    assert "? apply will refuse without --force: the plan clears the records of 1" in (
+        strict.stdout
+    )
+    assert "--force" not in plan(sim, str(manifest)).stdout
 
 
 def test_target_and_exclude_make_a_partial_plan(sim: Simulator, manifest: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from reconciler.plan import ActionKind
 from reconciler.render.markdown import render_markdown
 
 from .plans import empty, four_kinds, many_creates, with_error
@@ -57,3 +58,28 @@ def test_a_plan_that_fits_is_not_truncated() -> None:
     md = render_markdown(many_creates(3))
     assert "more actions" not in md
     assert md.count("| create |") == 3
+
+
+def test_create_bodies_with_backticks_keep_their_fence() -> None:
+    from dataclasses import replace
+
+    plan = four_kinds()
+    create = plan.of_kind(ActionKind.CREATE)[0]
+    params = {**dict(create.params or {}), "campaign_description": "see ```this```"}
+    md = render_markdown(replace(plan, actions=(replace(create, params=params),)))
+    assert "````json" in md and md.count("````") == 2
+
+
+def test_findings_are_truncated_last_when_even_no_rows_fit() -> None:
+    from dataclasses import replace
+
+    from reconciler.plan import Finding
+
+    warnings = tuple(Finding("unmanaged", "w" * 200, f"c{i}") for i in range(100))
+    plan = replace(many_creates(50), warnings=warnings)
+    md = render_markdown(plan, limit=4000)
+    assert len(md) <= 4000
+    assert "**50 more actions — see the JSON plan**" in md
+    shown = md.count("| `?` |")
+    assert 0 < shown < 100
+    assert f"**{100 - shown} more findings — see the JSON plan**" in md
