@@ -1,0 +1,106 @@
+"""Property: whatever the desired and live sets and whatever faults strike, repeated
+applies converge, and no desired campaign ever becomes two live ones."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.apply.applier import apply_plan
+from reconciler.desired import Campaign, Desired, Operation
+from reconciler.planner import make_plan
+from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
+from tests.apply.fakes import FakeClient, Row
+
+NAMES = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Desired, list[Row]]:
+    wanted = draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=len(NAMES)))
+    campaigns = []
+    for name in wanted:
+        campaigns.append(
+            Campaign(
+                name=name,
+                type=draw(st.sampled_from(CampaignType)),
+                state=draw(st.sampled_from(DesiredState)),
+            )
+        )
+    rows = []
+    types = {c.name: c.type for c in campaigns}
+    live_names = draw(st.lists(st.sampled_from(NAMES), unique=True))
+    for i, name in enumerate(live_names):
+        rows.append(
+            Row(
+                str(100 + i),
+                name,
+                types.get(name) or draw(st.sampled_from(CampaignType)),
+                draw(st.sampled_from(LiveStatus)),
+                draw(st.integers(0, 50)),
+            )
+        )
+    operation = Operation(unmanaged=Unmanaged.IGNORE)
+    return Desired(operation, tuple(campaigns)), rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    scenario=scenarios(),
+    fail_rate=st.floats(0, 0.4),
+    drop_rate=st.floats(0, 0.4),
+    list_fail_rate=st.floats(0, 0.3),
+    seed=st.integers(0, 2**16),
+    continue_on_error=st.booleans(),
+    concurrency=st.sampled_from([1, 2]),
+)
+def test_repeated_applies_converge_and_never_duplicate(
+    scenario: tuple[Desired, list[Row]],
+    fail_rate: float,
+    drop_rate: float,
+    list_fail_rate: float,
+    seed: int,
+    continue_on_error: bool,
+    concurrency: int,
+) -> None:
+    desired, rows = scenario
+    client = FakeClient.with_rows(
+        *rows, fail_rate=fail_rate, drop_rate=drop_rate, list_fail_rate=list_fail_rate, seed=seed
+    )
+    wanted = {c.name for c in desired.campaigns}
+
+    def live_now() -> list:  # type: ignore[type-arg]
+        return [r.live() for r in client.rows.values()]
+
+    for _ in range(80):
+        plan = make_plan(desired, live_now())
+        assert not plan.errors, plan.errors
+        if not plan.has_changes:
+            break
+        apply_plan(
+            plan,
+            client,
+            concurrency=concurrency,
+            continue_on_error=continue_on_error,
+            known_ids=[r.campaign_id for r in client.rows.values()],
+            recheck_delay=0,
+        )
+        counts = Counter(r.name for r in client.rows.values())
+        assert all(counts[name] <= 1 for name in wanted), counts
+    else:
+        raise AssertionError("did not converge in 80 applies")
+
+    assert not make_plan(desired, live_now()).has_changes
+    by_name = {r.name: r for r in client.rows.values()}
+    for c in desired.campaigns:
+        row = by_name[c.name]
+        assert row.type is c.type
+        if c.state is DesiredState.STARTED:
+            assert row.status is LiveStatus.STARTED
+        else:
+            assert row.status is LiveStatus.STOPPED
+        if c.state is DesiredState.CLEARED:
+            assert row.records == 0
+
