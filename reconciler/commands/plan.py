@@ -63,7 +63,14 @@ _DEFAULTS = Thresholds()
     type=click.FloatRange(min=0, max=100),
     default=_DEFAULTS.max_stop_pct,
     show_default=True,
-    help="Warn when apply would refuse: stopping more than this % of started campaigns.",
+    help="Warn when apply would refuse: stopping more than this % of the Started campaigns...",
+)
+@click.option(
+    "--min-campaigns",
+    type=click.IntRange(min=0),
+    default=_DEFAULTS.min_campaigns,
+    show_default=True,
+    help="...once the operation has at least this many campaigns.",
 )
 @endpoint_option
 @color_option
@@ -80,6 +87,7 @@ def plan(
     detailed_exitcode: bool,
     max_clears: int,
     max_stop_pct: float,
+    min_campaigns: int,
     endpoint: str | None,
     no_color: bool,
     verbose: int,
@@ -103,7 +111,7 @@ def plan(
     thresholds = Thresholds(
         max_clears=max_clears,
         max_stop_pct=max_stop_pct,
-        min_campaigns=_DEFAULTS.min_campaigns,
+        min_campaigns=min_campaigns,
     )
     result = make_plan(
         desired,

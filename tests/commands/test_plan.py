@@ -225,6 +225,9 @@ def test_threshold_options_warn_when_apply_would_refuse(sim: Simulator, manifest
         strict.stdout
     )
     assert "--force" not in plan(sim, str(manifest)).stdout
+    # 1 of the 2 Started campaigns stops: 50 %, counted only from --min-campaigns live ones
+    small = plan(sim, str(manifest), "--min-campaigns", "4", "--max-stop-pct", "40")
+    assert "the plan stops 1 of 2 started campaigns (50 %" in small.stdout
 
 
 def test_target_and_exclude_make_a_partial_plan(sim: Simulator, manifest: Path) -> None:
