@@ -1,0 +1,273 @@
+"""`apply` end to end: the installed CLI against the simulator on a real socket."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from reconciler.apply.journal import read_journal
+from tests.helpers import CLI, Simulator, run_cli
+
+pytestmark = pytest.mark.e2e
+
+StartSimulator = Callable[..., Simulator]
+
+TOKEN = "apply-e2e-SECRET-7f3a9"
+
+MANIFEST = """\
+version: 1
+operation:
+  unmanaged: warn
+campaigns:
+  - {name: inbound-a, type: preview, state: started, description: first}
+  - {name: outbound-b, type: predictive, state: cleared, description: second}
+  - {name: brand-new, type: preview, state: started, description: third}
+  - {name: quiet-c, type: preview, state: stopped, description: fourth}
+  - {name: fresh-d, type: predictive, state: stopped, description: fifth}
+"""
+
+
+def row(cid: str, name: str, type: str, status: str, records: int, desc: str) -> dict[str, Any]:
+    return {
+        "campaign_id": cid,
+        "campaign_name": name,
+        "type_campaign": type,
+        "status": status,
+        "records": records,
+        "campaign_description": desc,
+    }
+
+
+SEED = {
+    "campaigns": [
+        row("11", "inbound-a", "preview", "Stopped", 5, "first"),
+        row("12", "outbound-b", "predictive", "Started", 40, "second"),
+        row("13", "quiet-c", "preview", "Started", 0, "fourth"),
+        row("14", "by-hand", "preview", "Started", 3, ""),
+    ]
+}
+
+#: many actions, so that a slow simulator leaves time to interfere mid-run
+BIG = "version: 1\noperation: {unmanaged: ignore}\ncampaigns:\n" + "".join(
+    f"  - {{name: bulk-{i:02d}, type: preview, state: started}}\n" for i in range(8)
+)
+
+
+@pytest.fixture
+def manifest(tmp_path: Path) -> Path:
+    path = tmp_path / "campaigns.yaml"
+    path.write_text(MANIFEST)
+    return path
+
+
+def apply(sim: Simulator, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return run_cli("apply", *args, env=sim.env, **kwargs)
+
+
+def campaigns(sim: Simulator) -> list[dict[str, str]]:
+    """The raw live rows, read past injected faults (plain httpx, not our client)."""
+    for _ in range(50):
+        try:
+            return sim.campaigns()
+        except (httpx.HTTPError, ValueError, KeyError):
+            time.sleep(0.05)
+    raise AssertionError("the simulator never answered the list")
+
+
+def names(sim: Simulator) -> Counter[str]:
+    return Counter(r["campaign_name"] for r in campaigns(sim))
+
+
+def converged(sim: Simulator, manifest: Path) -> bool:
+    return run_cli("plan", str(manifest), "--detailed-exitcode", env=sim.env).returncode == 0
+
+
+def test_a_seeded_operation_converges_in_one_apply(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    result = apply(sim, str(manifest), "--auto-approve")
+    assert result.returncode == 0, result.stderr
+    assert "Apply: 7 done, 0 failed, 0 skipped. 9 API calls used." in result.stdout
+    # the start of a new campaign used the id its create returned
+    created = next(r for r in campaigns(sim) if r["campaign_name"] == "brand-new")
+    assert f"start  brand-new (id {created['campaign_id']})" in result.stdout
+    assert created["status"] == "Started"
+    assert converged(sim, manifest)
+    again = apply(sim, str(manifest), "--auto-approve")
+    assert again.returncode == 0 and "Nothing to apply." in again.stdout
+
+
+def test_without_a_terminal_it_refuses_unless_auto_approved(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    before = campaigns(sim)
+    result = apply(sim, str(manifest), input="yes\n")
+    assert result.returncode == 1
+    assert "--auto-approve" in result.stderr
+    assert campaigns(sim) == before
+
+
+def test_safety_thresholds_refuse_unless_forced(simulator: StartSimulator, manifest: Path) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    before = campaigns(sim)
+    refused = apply(sim, str(manifest), "--auto-approve", "--max-clears", "0")
+    assert refused.returncode == 1 and "unsafe plan" in refused.stderr
+    assert campaigns(sim) == before
+    forced = apply(sim, str(manifest), "--auto-approve", "--max-clears", "0", "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_a_stale_saved_plan_is_refused_with_nothing_executed(
+    simulator: StartSimulator, manifest: Path, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    plan_file = tmp_path / "plan.json"
+    made = run_cli("plan", str(manifest), "--out", str(plan_file), env=sim.env)
+    assert made.returncode == 0, made.stderr
+    # someone starts a campaign by hand after the plan was reviewed
+    sim.request("PUT", "/api/v2/campaign.php?api=start&type_campaign=preview&campaign_id=11")
+    before = campaigns(sim)
+    result = apply(sim, "--plan", str(plan_file), "--auto-approve")
+    assert result.returncode == 1
+    assert "saved plan is stale" in result.stderr
+    assert "inbound-a (id 11)" in result.stderr
+    assert campaigns(sim) == before
+    journal = tmp_path / ".wolkvox-reconciler" / "journal.jsonl"
+    assert not [e for e in read_journal(journal) if e["event"] == "attempt"]
+
+
+def test_a_fresh_saved_plan_is_executed(
+    simulator: StartSimulator, manifest: Path, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    plan_file = tmp_path / "plan.json"
+    assert run_cli("plan", str(manifest), "--out", str(plan_file), env=sim.env).returncode == 0
+    result = apply(sim, "--plan", str(plan_file), "--auto-approve")
+    assert result.returncode == 0, result.stderr
+    assert converged(sim, manifest)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def _popen_apply(sim: Simulator, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+    env.update(sim.env, NO_COLOR="1")
+    return subprocess.Popen(
+        [CLI, "apply", *args, "--auto-approve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _lock_held(state: Path) -> bool:
+    return any(p.read_text().strip() for p in state.glob("apply-*.lock"))
+
+
+def test_two_simultaneous_applies_never_both_run(simulator: StartSimulator, tmp_path: Path) -> None:
+    sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "150")
+    manifest = tmp_path / "big.yaml"
+    manifest.write_text(BIG)
+    state = tmp_path / ".wolkvox-reconciler"
+    first = _popen_apply(sim, str(manifest))
+    try:
+        _wait_for(lambda: _lock_held(state))
+        second = apply(sim, str(manifest), "--auto-approve")
+        assert second.returncode == 1
+        assert f"pid {first.pid}" in second.stderr and "since" in second.stderr
+        waiting = apply(sim, str(manifest), "--auto-approve", "--lock-timeout", "60s")
+    finally:
+        _out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    # the waiting one ran only after the first finished: nothing left to do, no duplicate
+    assert waiting.returncode == 0, waiting.stderr
+    assert "Nothing to apply." in waiting.stdout
+    assert max(names(sim).values()) == 1
+    runs = {e["run"] for e in read_journal(state / "journal.jsonl") if e["event"] == "attempt"}
+    assert len(runs) == 1
+
+
+def test_faulty_applies_converge_without_duplicates(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN, "--fail-rate", "0.3", "--drop-after-commit-rate", "0.3")
+    results = []
+    for _ in range(15):
+        results.append(apply(sim, str(manifest), "--auto-approve", "--continue-on-error"))
+        assert max(names(sim).values()) == 1
+        if results[-1].returncode == 0 and "Nothing to apply." in results[-1].stdout:
+            break
+    else:
+        raise AssertionError("did not converge:\n" + "\n".join(r.stdout for r in results))
+    assert all(r.returncode in (0, 1) for r in results), [r.stderr for r in results]
+    assert all("Traceback" not in r.stderr for r in results)
+    assert {r["campaign_name"] for r in campaigns(sim)} >= {"brand-new", "fresh-d"}
+
+
+def test_an_apply_killed_mid_run_is_finished_by_the_next(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "200")
+    manifest = tmp_path / "big.yaml"
+    manifest.write_text(BIG)
+    journal = tmp_path / ".wolkvox-reconciler" / "journal.jsonl"
+    victim = _popen_apply(sim, str(manifest))
+    _wait_for(lambda: sum(e["event"] == "outcome" for e in read_journal(journal)) >= 3)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.communicate(timeout=10)
+    assert victim.returncode == -signal.SIGKILL
+    left = len(campaigns(sim))
+    assert left > 0  # it did part of the work …
+    finish = apply(sim, str(manifest), "--auto-approve")
+    assert finish.returncode == 0, finish.stderr
+    assert converged(sim, manifest)
+    assert sorted(names(sim).values()) == [1] * 8
+    entries = read_journal(journal)
+    runs = list(dict.fromkeys(e["run"] for e in entries))
+    assert len(runs) == 2
+    killed = [e for e in entries if e["run"] == runs[0]]
+    assert not any(e["event"] == "run-end" for e in killed)  # … and its record says so
+    assert any(e["event"] == "outcome" and e["result"] == "done" for e in killed)
+    assert "Took over the lock" in finish.stderr
+
+
+def test_the_token_appears_nowhere_at_v_with_faults_on(
+    simulator: StartSimulator, manifest: Path, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN, "--fail-rate", "0.3", "--drop-after-commit-rate", "0.3")
+    plan_file = tmp_path / "plan.json"
+    outputs = []
+    outputs.append(run_cli("plan", str(manifest), "-v", "--out", str(plan_file), env=sim.env))
+    outputs.append(apply(sim, "--plan", str(plan_file), "--auto-approve", "-vv"))
+    for _ in range(6):
+        outputs.append(apply(sim, str(manifest), "--auto-approve", "-vv", "--continue-on-error"))
+    outputs.append(run_cli("plan", str(manifest), "-vv", "--json", env=sim.env))
+    text = "\n".join(r.stdout + r.stderr for r in outputs)
+    state = tmp_path / ".wolkvox-reconciler"
+    files = [plan_file, state / "journal.jsonl", *state.glob("apply-*.lock")]
+    assert "campaigns" in text and "start" in text  # -v really logged the calls
+    assert json.loads(plan_file.read_text())["actions"]
+    for path in files:
+        assert path.exists()
+        assert TOKEN not in path.read_text(), path
+    assert TOKEN not in text
