@@ -337,7 +337,7 @@ class WolkvoxClient:
                 # Full jitter: spreads out two threads (or two CI jobs) that failed together.
                 ceiling = min(self._max_backoff, self._backoff * 2 ** (attempt - 1))
                 delay = self._random() * ceiling
-                log.info(
+                log.debug(
                     "%s %s: %s; retrying in %.2f s (attempt %d of %d)",
                     call.method,
                     call.api,
