@@ -379,6 +379,8 @@ def scenarios(draw: st.DrawFn) -> tuple[Desired, list[LiveCampaign]]:
             draw(st.sampled_from(list(DesiredState))).value,
             type=draw(st.sampled_from(list(CampaignType))),
             description=draw(st.sampled_from(["", "x"])),
+            # mostly bound by name; sometimes pinned to a live id, or to one that is not live
+            id=draw(st.sampled_from([None, None, None, "1", "2", "99"])),
         )
         for n in names
     ]
