@@ -101,7 +101,7 @@ class Action:
 class Finding:
     """A warning or an error of the plan. `kind` is a stable, machine-readable word:
     drift, unmanaged, duplicate-live-name, type-mismatch, protected, quota, threshold,
-    id-not-found."""
+    id-not-found, conflict (one live campaign claimed by two desired ones)."""
 
     kind: str
     message: str
