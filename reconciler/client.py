@@ -235,8 +235,8 @@ class WolkvoxClient:
             raise call.error(
                 OutcomeUnknown,
                 "the create was answered without a campaign id (expected "
-                f"data[0].id_campaign), got {_snippet(json.dumps(body))}; the campaign may "
-                "exist now: re-read the live list before creating it again",
+                f"data[0].id_campaign), got {_snippet(self._token.redact(json.dumps(body)))}; "
+                "the campaign may exist now: re-read the live list before creating it again",
             )
         return new_id
 
@@ -357,7 +357,7 @@ class WolkvoxClient:
                 response = self._request(call)
             outcome = str(response.status_code)
             return self._interpret(call, response)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             outcome = type(exc).__name__
             raise self._transport_error(call, exc) from None
         finally:
@@ -379,7 +379,7 @@ class WolkvoxClient:
             )
         except _NOT_SENT:
             raise  # never left this machine: the vendor neither saw nor counted it
-        except httpx.TransportError:
+        except httpx.RequestError:  # it left: the server may have seen and counted it
             self._count()
             raise
         self._count()
@@ -389,11 +389,16 @@ class WolkvoxClient:
         with self._count_lock:
             self._calls += 1
 
-    def _transport_error(self, call: _Call, exc: httpx.TransportError) -> ApiError:
+    def _transport_error(self, call: _Call, exc: httpx.RequestError) -> ApiError:
         detail = self._token.redact(str(exc) or type(exc).__name__)
         if isinstance(exc, _NOT_SENT):
             # Nothing was sent, so even a create may be retried.
             return call.error(TransientError, f"could not connect to {self.base_url}: {detail}")
+        if not isinstance(exc, httpx.TransportError):  # an answer came, but unreadable
+            what = f"the answer could not be read ({type(exc).__name__}: {detail})"
+            if call.create:
+                return call.error(OutcomeUnknown, _unknown(what))
+            return call.error(ProtocolError, what)
         if isinstance(exc, httpx.TimeoutException):
             what = f"no answer within {self.timeout:g} s ({type(exc).__name__})"
         else:

@@ -498,6 +498,16 @@ def test_error_messages_quote_the_vendor_and_strip_html(
     assert "Bad gateway" in str(info.value) and "<h1>" not in str(info.value)
 
 
+def test_an_unreadable_answer_is_a_protocol_error_not_a_crash(
+    api: respx.MockRouter, client: WolkvoxClient, sleeps: Sleeps
+) -> None:
+    route = api.get(LIST_URL).mock(side_effect=httpx.DecodingError("corrupt gzip body"))
+    with pytest.raises(ProtocolError, match="could not be read"):
+        client.list_campaigns()
+    assert route.call_count == 1 and sleeps == []
+    assert client.calls == 1
+
+
 # -- retry rules: one test per rule -----------------------------------------------------------
 
 
@@ -629,6 +639,7 @@ def test_the_default_sleep_is_real_time_and_small(api: respx.MockRouter) -> None
         httpx.Response(201, text="<html>created?</html>"),
         httpx.Response(201, json=body(code=201, msg="created")),  # no id in the answer
         httpx.Response(201, json=body(code=201, data=[{"name_campaign": "x"}])),
+        httpx.DecodingError("corrupt gzip body"),
     ],
     ids=lambda f: f"HTTP {f.status_code}" if isinstance(f, httpx.Response) else type(f).__name__,
 )
@@ -801,6 +812,7 @@ LEAK_CASES: list[httpx.Response | Exception] = [
     httpx.ReadTimeout(f"timed out {TOKEN}"),
     httpx.ConnectError(f"refused {TOKEN}"),
     httpx.RemoteProtocolError("dropped"),
+    httpx.DecodingError(f"corrupt {TOKEN}"),
 ]
 
 
@@ -834,6 +846,17 @@ def test_the_token_appears_in_no_error_and_no_log_record(
         assert TOKEN not in record.getMessage()
         assert TOKEN not in repr(record.args)
     assert TOKEN not in repr(client)
+
+
+def test_a_create_answer_without_id_is_quoted_without_the_token(
+    api: respx.MockRouter, client: WolkvoxClient
+) -> None:
+    api.post(CAMPAIGN_URL).mock(
+        return_value=httpx.Response(201, json=body(code=201, msg=f"created for {TOKEN}"))
+    )
+    with pytest.raises(OutcomeUnknown, match="created for") as info:
+        client.create_campaign(CampaignType.PREVIEW, {}, campaign="x")
+    assert TOKEN not in str(info.value)
 
 
 def test_config_errors_do_not_carry_the_token() -> None:
