@@ -259,15 +259,70 @@ def test_the_token_appears_nowhere_at_v_with_faults_on(
     outputs = []
     outputs.append(run_cli("plan", str(manifest), "-v", "--out", str(plan_file), env=sim.env))
     outputs.append(apply(sim, "--plan", str(plan_file), "--auto-approve", "-vv"))
-    for _ in range(6):
+    for _ in range(3):
         outputs.append(apply(sim, str(manifest), "--auto-approve", "-vv", "--continue-on-error"))
     outputs.append(run_cli("plan", str(manifest), "-vv", "--json", env=sim.env))
     text = "\n".join(r.stdout + r.stderr for r in outputs)
     state = tmp_path / ".wolkvox-reconciler"
     files = [plan_file, state / "journal.jsonl", *state.glob("apply-*.lock")]
-    assert "campaigns" in text and "start" in text  # -v really logged the calls
+    assert "GET campaigns" in text and "PUT start" in text  # -v really logged the calls
     assert json.loads(plan_file.read_text())["actions"]
     for path in files:
         assert path.exists()
         assert TOKEN not in path.read_text(), path
     assert TOKEN not in text
+
+
+def test_ctrl_c_lets_in_flight_calls_finish_prints_what_was_done_and_exits_130(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "200")
+    manifest = tmp_path / "big.yaml"
+    manifest.write_text(BIG)
+    journal = tmp_path / ".wolkvox-reconciler" / "journal.jsonl"
+    proc = _popen_apply(sim, str(manifest))
+    _wait_for(lambda: any(e["event"] == "outcome" for e in read_journal(journal)))
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "skipped" in out
+    entries = read_journal(journal)
+    attempts = [e for e in entries if e["event"] == "attempt"]
+    outcomes = [e for e in entries if e["event"] == "outcome" and e["result"] != "skipped"]
+    # every call that was started got its outcome recorded: none was cut off
+    assert len(attempts) == len(outcomes) < 16
+    assert entries[-1]["event"] == "run-end" and entries[-1]["interrupted"] is True
+    assert len(campaigns(sim)) == sum(e["action"] == "create" for e in outcomes)
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes", 0), ("y", 1)])
+def test_on_a_terminal_only_yes_proceeds(
+    simulator: StartSimulator, manifest: Path, answer: str, code: int
+) -> None:
+    import pty
+
+    sim = simulator(SEED, "--token", TOKEN)
+    before = campaigns(sim)
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+    env.update(sim.env, NO_COLOR="1")
+    try:
+        proc = subprocess.Popen(
+            [CLI, "apply", str(manifest)],
+            env=env,
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.write(master, f"{answer}\n".encode())
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert "Apply these 7 actions? Only 'yes' proceeds" in out
+    assert proc.returncode == code, err
+    if code:
+        assert "cancelled" in err and campaigns(sim) == before
+    else:
+        assert "Apply: 7 done" in out
