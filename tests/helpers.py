@@ -55,6 +55,7 @@ class Simulator:
         self.token = token
         self.url = ""
         self.proc: subprocess.Popen[str] | None = None
+        self._http: httpx.Client | None = None
         self.stderr_path = workdir / f"simulator-{id(self)}.stderr"
         self.start()
 
@@ -67,6 +68,9 @@ class Simulator:
         import time
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+        # one client, made here (not lazily: threads would race): a new one per call
+        # would cost ~50 ms (its TLS context)
+        self._http = self._http or httpx.Client()
         with open(self.stderr_path, "ab") as stderr:
             self.proc = subprocess.Popen(
                 [CLI, "simulate", *self.args, *(extra or [])],
@@ -96,6 +100,9 @@ class Simulator:
         """SIGTERM, then kill after 10 s; the exit code (None if it had to be killed)."""
         if self.proc is None:
             return None
+        if self._http is not None:
+            self._http.close()
+            self._http = None
         proc, self.proc = self.proc, None
         code: int | None = proc.poll()
         if code is None:
@@ -126,7 +133,8 @@ class Simulator:
     ) -> httpx.Response:
         """A raw request with plain httpx (not our client): `/api/v2/...?...`."""
         headers = {"wolkvox-token": self.token if token is None else token}
-        return httpx.request(
+        assert self._http is not None, "the simulator is stopped"
+        return self._http.request(
             method, self.url + path_and_query, headers=headers, json=json, timeout=timeout
         )
 
