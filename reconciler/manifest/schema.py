@@ -74,8 +74,9 @@ def _describe(value: Any) -> str:
 
 
 def _quote(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:57] + "..."  # shortened inside the quotes: still reads as a value
+    return repr(value)
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
