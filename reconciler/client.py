@@ -64,6 +64,10 @@ API_PATH = "/api/v2/"
 _LIST_FIELDS = frozenset(
     {"campaign_id", "campaign_name", "campaign_description", "type_campaign", "status", "records"}
 )
+#: DNS labels (plus `_`, which container service names use) or an IPv4 address
+_HOSTNAME = re.compile(
+    r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$"
+)
 #: transport failures that prove the request never reached the server
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: how much of an unexpected body an error message quotes
@@ -86,6 +90,8 @@ def endpoint_base_url(endpoint: str) -> str:
         problem = "the scheme must be http or https"
     elif not parts.hostname:
         problem = "it has no host"
+    elif ":" not in parts.hostname and not _HOSTNAME.match(parts.hostname):
+        problem = f"{parts.hostname!r} is not a host name"
     elif parts.username is not None or parts.password is not None:
         problem = "credentials do not belong in the URL (the token comes from the environment)"
     elif parts.query or parts.fragment:
@@ -189,7 +195,13 @@ class WolkvoxClient:
         if endpoint is not None and endpoint.strip():
             base_url = endpoint_base_url(endpoint)
         elif operation.base_url is not None:
-            base_url = endpoint_base_url(operation.base_url)
+            try:
+                base_url = endpoint_base_url(operation.base_url)
+            except ConfigError:
+                raise ConfigError(
+                    f"invalid operation.server {operation.server!r}: it must be the server's "
+                    "nomenclature, as in https://wv{server}.wolkvox.com"
+                ) from None
         else:
             raise ConfigError(
                 "no API endpoint: declare operation.server in a manifest, or pass "

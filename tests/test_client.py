@@ -911,6 +911,7 @@ def test_a_failed_connection_is_logged_by_its_kind(
         ("https://wv0036.wolkvox.com/api/v2", "https://wv0036.wolkvox.com/api/v2/"),
         ("http://[::1]:9000", "http://[::1]:9000/api/v2/"),
         ("HTTP://LocalHost:80", "http://localhost:80/api/v2/"),
+        ("http://wolkvox_sim:8765", "http://wolkvox_sim:8765/api/v2/"),
     ],
 )
 def test_endpoint_becomes_the_api_base_url(endpoint: str, base_url: str) -> None:
@@ -933,6 +934,8 @@ def test_endpoint_becomes_the_api_base_url(endpoint: str, base_url: str) -> None
         "http://host/other/path",
         "http://host?x=1",
         "http://user:pw@host",
+        "http://a b:80",
+        "http://-host",
     ],
 )
 def test_a_bad_endpoint_is_a_config_error_naming_it(endpoint: str) -> None:
@@ -952,6 +955,13 @@ def test_without_endpoint_the_operation_server_is_used(api: respx.MockRouter) ->
     ) as client:
         assert client.list_campaigns() == []
     assert route.call_count == 1
+
+
+@pytest.mark.parametrize("server", ["00/36", "a b", "x?y", "wv#1"])
+def test_a_bad_operation_server_is_a_config_error_naming_it(server: str) -> None:
+    with pytest.raises(ConfigError, match=r"invalid operation\.server") as info:
+        WolkvoxClient.for_operation(Operation(server=server), environ={"WOLKVOX_TOKEN": TOKEN})
+    assert repr(server) in str(info.value)
 
 
 def test_no_endpoint_and_no_server_is_a_config_error() -> None:
