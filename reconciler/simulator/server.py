@@ -77,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
     server: SimulatorServer
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx and curl expect
     timeout = 30  # seconds an idle keep-alive connection is kept open
+    # headers and body go out in two writes: with Nagle on, a delayed ACK adds ~40 ms
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve()

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.simulator.api import CAMPAIGN_PATH, INFORMATION_PATH, Api, Reply
 from reconciler.simulator.store import CampaignData, Store
@@ -238,3 +240,35 @@ def test_errors_answer_the_documented_body_and_change_nothing(
 def test_a_wrong_method_names_the_allowed_one(api: Api) -> None:
     reply = call(api, "DELETE", INFORMATION_PATH, "api=campaigns")
     assert reply.status == 405 and dict(reply.headers) == {"Allow": "GET"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    breakdown=st.dictionaries(st.sampled_from(RESULTS), st.integers(1, 50)),
+    clears=st.lists(st.sampled_from((*RESULTS, None)), max_size=6),
+)
+def test_records_listed_are_what_the_clears_left(
+    breakdown: dict[str, int], clears: list[str | None]
+) -> None:
+    store = Store()
+    store.seed(
+        [
+            CampaignData(
+                campaign_id=1,
+                campaign_name="A",
+                type_campaign=CampaignType.PREVIEW,
+                record_results=tuple(breakdown.items()),
+            )
+        ]
+    )
+    api = Api(store)
+    model = dict(breakdown)
+    for result in clears:
+        query = "api=clear_campaign&type_campaign=preview&campaign_id=1"
+        if result is None:
+            model.clear()
+        else:
+            model.pop(result, None)
+            query += f"&result={result}"
+        assert call(api, "DELETE", CAMPAIGN_PATH, query).status == 202
+        assert listed(api)[0]["records"] == str(sum(model.values()))

@@ -260,3 +260,22 @@ def test_the_simulator_imports_nothing_of_the_reconciler_but_the_vocabulary() ->
             for name in names:
                 if name == "reconciler" or name.startswith("reconciler."):
                     assert name == "reconciler.vocabulary", f"{module.name} imports {name}"
+
+
+def test_the_vendors_sample_create_body_is_accepted(simulator: StartSimulator) -> None:
+    # the create page's sample, word for word, with only the name filled in
+    sample = {
+        "campaign_name": "From the docs",
+        "campaign_description": "",
+        "start_time": "",
+        "end_time": "",
+        "skill_id": "",
+        **{f"opt{n}": "" for n in range(1, 13)},
+        "enable_edition": "",
+    }
+    sim = simulator(None)
+    answer = sim.request(
+        "POST", "/api/v2/campaign.php?api=create_campaign&type_campaign=predictive", json=sample
+    )
+    assert answer.status_code == 201
+    assert sim.campaigns()[0]["campaign_name"] == "From the docs"
