@@ -353,12 +353,13 @@ def _outcome_line(outcome: Any, color: bool) -> str:
     action = outcome.action
     cid = outcome.campaign_id or "-"
     status = outcome.status
-    styled = status
+    # pad before styling: ANSI codes would otherwise count toward the width
+    styled = f"{status:<8}"
     if color:
-        styled = click.style(status, fg={"done": "green", "failed": "red"}.get(status, "yellow"))
-    line = (
-        f"{styled:<8} {action.kind.value:<6} {action.campaign} (id {cid})  {outcome.duration:.2f}s"
-    )
+        styled = click.style(styled, fg={"done": "green", "failed": "red"}.get(status, "yellow"))
+    line = f"{styled} {action.kind.value:<6} {action.campaign} (id {cid})"
+    if status != "skipped":  # a skipped action took no time; its reason is in the summary
+        line += f"  {outcome.duration:.2f}s"
     if outcome.adopted:
         line += "  (answer lost; adopted the campaign found in the live list)"
     if outcome.error and status == "failed":

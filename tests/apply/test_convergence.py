@@ -103,4 +103,3 @@ def test_repeated_applies_converge_and_never_duplicate(
             assert row.status is LiveStatus.STOPPED
         if c.state is DesiredState.CLEARED:
             assert row.records == 0
-
