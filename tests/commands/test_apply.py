@@ -326,3 +326,84 @@ def test_on_a_terminal_only_yes_proceeds(
         assert "cancelled" in err and campaigns(sim) == before
     else:
         assert "Apply: 7 done" in out
+
+
+def test_a_change_between_the_shown_plan_and_execution_is_refused(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    import pty
+    import select
+
+    sim = simulator(SEED, "--token", TOKEN)
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+    env.update(sim.env, NO_COLOR="1")
+    try:
+        proc = subprocess.Popen(
+            [CLI, "apply", str(manifest)],
+            env=env,
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None
+        shown = b""
+        deadline = time.monotonic() + 30
+        while b"Only 'yes' proceeds" not in shown and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 0.1)[0]:
+                shown += os.read(proc.stdout.fileno(), 4096)
+        # while the operator reads the plan, someone starts a campaign by hand
+        sim.request("PUT", "/api/v2/campaign.php?api=start&type_campaign=preview&campaign_id=11")
+        before = campaigns(sim)
+        os.write(master, b"yes\n")
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 1
+    assert b"the live state changed since the plan above was made" in err
+    assert b"inbound-a (id 11)" in err
+    assert campaigns(sim) == before
+
+
+def test_quota_exhausted_stops_the_run_at_once(simulator: StartSimulator, manifest: Path) -> None:
+    # 2 lists + 1 action fit in the quota; the second action is refused by the vendor
+    sim = simulator(SEED, "--token", TOKEN, "--daily-quota", "3")
+    result = apply(sim, str(manifest), "--auto-approve", "--continue-on-error")
+    assert result.returncode == 1
+    assert "Apply: 1 done, 1 failed, 5 skipped." in result.stdout
+    assert "QuotaExhausted" in result.stdout
+
+
+def test_a_saved_plan_runs_only_against_its_own_endpoint(
+    simulator: StartSimulator, manifest: Path, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    plan_file = tmp_path / "plan.json"
+    assert run_cli("plan", str(manifest), "--out", str(plan_file), env=sim.env).returncode == 0
+    other = run_cli(
+        "apply",
+        "--plan",
+        str(plan_file),
+        "--auto-approve",
+        "--endpoint",
+        "http://127.0.0.1:1",
+        env={"WOLKVOX_TOKEN": TOKEN},
+    )
+    assert other.returncode == 1 and "was made against" in other.stderr
+    both = apply(sim, str(manifest), "--plan", str(plan_file))
+    assert both.returncode == 2 and "not both" in both.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("0", 0.0), ("60s", 60.0), ("2m", 120.0), ("1.5", 1.5), ("250ms", 0.25)]
+)
+def test_lock_timeout_durations(text: str, seconds: float) -> None:
+    from reconciler.commands.apply import parse_duration
+
+    assert parse_duration(text) == seconds
+
+
+def test_a_bad_lock_timeout_is_a_clear_error(manifest: Path) -> None:
+    result = run_cli("apply", str(manifest), "--lock-timeout", "soon")
+    assert result.returncode == 1 and "invalid duration 'soon'" in result.stderr
