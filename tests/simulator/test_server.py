@@ -107,7 +107,7 @@ def test_token_errors(simulator: StartSimulator) -> None:
     assert sim.campaigns()[1]["status"] == "Stopped"
 
 
-def test_unknown_paths_and_methods_get_json_error_bodies(simulator: StartSimulator) -> None:
+def test_bad_requests_get_json_error_bodies(simulator: StartSimulator) -> None:
     sim = simulator(SEED)
     unknown = sim.request("GET", "/api/v2/agents.php?api=campaigns")
     assert unknown.status_code == 404 and unknown.json()["error"] == "NOT FOUND"
@@ -118,6 +118,20 @@ def test_unknown_paths_and_methods_get_json_error_bodies(simulator: StartSimulat
     assert head.status_code == 405 and head.content == b""
     weird = sim.request("BREW", LIST)  # a method http.server has no handler for
     assert weird.status_code == 405 and weird.json()["error"] == "METHOD NOT ALLOWED"
+    no_api = sim.request("GET", "/api/v2/information.php?api=agents")
+    assert no_api.status_code == 400
+    assert no_api.json() == {
+        "code": 400,
+        "error": "BAD REQUEST",
+        "msg": "THE API YOU WANT TO CONSULT DOES NOT EXIST",
+    }
+    required = sim.request("PUT", "/api/v2/campaign.php?api=stop&type_campaign=preview")
+    assert required.status_code == 400 and required.json()["error"] == "BAD REQUEST"
+    assert required.json()["msg"].startswith("SOME PARAMETERS ARE REQUIRED")
+    missing = sim.request(
+        "PUT", "/api/v2/campaign.php?api=stop&type_campaign=preview&campaign_id=7"
+    )
+    assert missing.status_code == 404 and missing.json()["error"] == "NOT FOUND"
 
 
 def test_more_simultaneous_requests_than_allowed_get_403(simulator: StartSimulator) -> None:
