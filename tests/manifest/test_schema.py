@@ -92,3 +92,9 @@ def test_long_values_are_shortened() -> None:
 )
 def test_render_path(path: tuple[str | int, ...], text: str) -> None:
     assert render_path(path) == text
+
+
+def test_the_package_exports_exactly_its_public_api() -> None:
+    import reconciler.manifest as manifest
+
+    assert manifest.__all__ == ["load", "schema_text"]
