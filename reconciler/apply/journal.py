@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..errors import ApplyError
 from ..secret import redact_all
 
 __all__ = ["Journal", "new_run_id", "read_journal"]
@@ -32,8 +33,14 @@ class Journal:
         self.path = Path(path)
         self.run_id = run_id or new_run_id()
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ApplyError(
+                f"cannot open the journal {self.path}: {exc.strerror or exc}"
+            ) from None
+        self._fd: int | None = fd
 
     def record(self, event: str, **fields: Any) -> None:
         entry = {
@@ -47,8 +54,14 @@ class Journal:
         with self._lock:
             if self._fd is None:
                 raise ValueError("journal is closed")
-            os.write(self._fd, line.encode())
-            os.fsync(self._fd)
+            try:
+                os.write(self._fd, line.encode())
+                os.fsync(self._fd)
+            except OSError as exc:
+                # an apply that cannot keep its record must not go on changing things
+                raise ApplyError(
+                    f"cannot write the journal {self.path}: {exc.strerror or exc}"
+                ) from None
 
     def close(self) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import LockHeld
+from ..errors import ApplyError, LockHeld
 from ..secret import Secret
 
 __all__ = ["LockInfo", "OperationLock", "lock_key"]
@@ -67,8 +67,14 @@ class OperationLock:
         clock: Callable[[], float] = time.monotonic,
     ) -> OperationLock:
         """Take the lock, waiting up to `timeout` seconds; `LockHeld` names the holder."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ApplyError(
+                f"cannot open the lock file {self.path}: {exc.strerror or exc} "
+                "(use --state-dir to put it elsewhere)"
+            ) from None
         deadline = clock() + max(timeout, 0.0)
         while True:
             try:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reconciler.apply.journal import Journal, read_journal
+from reconciler.errors import ApplyError
 from reconciler.secret import Secret
 
 
@@ -36,3 +39,10 @@ def test_a_token_in_an_error_message_never_reaches_the_journal(tmp_path: Path) -
     with Journal(path) as j:
         j.record("outcome", error=f"echoed {token.reveal()}")
     assert "journal-TOKEN-xyz" not in path.read_text()
+
+
+def test_an_unusable_journal_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ApplyError, match="cannot open the journal"):
+        Journal(blocker / "journal.jsonl")

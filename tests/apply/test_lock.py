@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.apply.lock import OperationLock, lock_key
-from reconciler.errors import LockHeld
+from reconciler.errors import ApplyError, LockHeld
 from reconciler.secret import Secret
 
 TOKEN = "tok-lock-SECRET-123"
@@ -68,3 +68,10 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path: Path) -> None:
     finally:
         lock.release()
     assert lock.path.read_text() == ""  # a clean release leaves no holder behind
+
+
+def test_an_unusable_state_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ApplyError, match="cannot open the lock file"):
+        OperationLock(blocker / "state", "k").acquire()
