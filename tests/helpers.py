@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -128,6 +128,7 @@ class Simulator:
         path_and_query: str,
         *,
         json: object = None,
+        content: bytes | Iterator[bytes] | None = None,
         token: str | None = None,
         timeout: float = 30,
     ) -> httpx.Response:
@@ -135,7 +136,12 @@ class Simulator:
         headers = {"wolkvox-token": self.token if token is None else token}
         assert self._http is not None, "the simulator is stopped"
         return self._http.request(
-            method, self.url + path_and_query, headers=headers, json=json, timeout=timeout
+            method,
+            self.url + path_and_query,
+            headers=headers,
+            json=json,
+            content=content,
+            timeout=timeout,
         )
 
     def campaigns(self) -> list[dict[str, str]]:

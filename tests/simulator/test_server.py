@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -293,3 +295,47 @@ def test_the_vendors_sample_create_body_is_accepted(simulator: StartSimulator) -
     )
     assert answer.status_code == 201
     assert sim.campaigns()[0]["campaign_name"] == "From the docs"
+
+
+def raw_exchange(sim: Simulator, request: bytes) -> bytes:
+    host, port = sim.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_malformed_requests_get_json_errors_not_html(simulator: StartSimulator) -> None:
+    sim = simulator(None)
+    # an unparseable request line is answered the HTTP/0.9 way, body only: JSON still
+    garbage = raw_exchange(sim, b"NONSENSE\r\n\r\n")
+    assert json.loads(garbage)["error"] == "BAD REQUEST"
+    too_long = raw_exchange(sim, b"GET /" + b"x" * 70000 + b" HTTP/1.1\r\n\r\n")
+    assert too_long.startswith(b"HTTP/1.1 400")
+    assert json.loads(too_long.split(b"\r\n\r\n", 1)[1])["code"] == 400
+    bad_length = raw_exchange(
+        sim,
+        b"POST /api/v2/campaign.php?api=create_campaign&type_campaign=preview HTTP/1.1\r\n"
+        b"Host: x\r\nwolkvox-token: simulator-token\r\nContent-Length: nope\r\n\r\n",
+    )
+    assert bad_length.startswith(b"HTTP/1.1 400") and b"Content-Length" in bad_length
+    chunked = sim.request(
+        "POST",
+        "/api/v2/campaign.php?api=create_campaign&type_campaign=preview",
+        content=iter([b'{"campaign_name": "x"}']),
+    )
+    assert chunked.status_code == 400 and "CHUNKED" in chunked.json()["msg"]
+    assert sim.campaigns() == []
+
+
+def test_listens_on_ipv6_too(simulator: StartSimulator) -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    sim = simulator(None, "--host", "::1")
+    assert sim.url.startswith("http://[::1]:")
+    assert sim.campaigns() == []
