@@ -95,6 +95,11 @@ _RATE = click.FloatRange(0.0, 1.0)
     metavar="N",
     help="Seed of the fault draws: the same seed replays the same faults.",
 )
+@click.option(
+    "--string-codes",
+    is_flag=True,
+    help='Send `code` as a string ("202"), as some vendor answers do.',
+)
 @click.option("-v", "--verbose", count=True, help="Log every request to stderr.")
 def simulate(
     host: str,
@@ -108,6 +113,7 @@ def simulate(
     max_concurrent: int,
     daily_quota: int | None,
     random_seed: int | None,
+    string_codes: bool,
     verbose: int,
 ) -> None:
     """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C."""
@@ -121,6 +127,7 @@ def simulate(
         max_concurrent=max_concurrent,
         daily_quota=daily_quota,
         random_seed=random_seed,
+        string_codes=string_codes,
     )
     try:
         campaigns = load_seed(seed) if seed else []

@@ -42,6 +42,8 @@ class SimulatorConfig:
     max_concurrent: int = 2
     daily_quota: int | None = None
     random_seed: int | None = None
+    #: send `code` as a string ("202"), as some vendor answers do, to test clients' tolerance
+    string_codes: bool = False
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -163,7 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, reply: Reply, head: bool, started: float) -> None:
-        payload = json.dumps(reply.body).encode()
+        body = reply.body
+        if self.server.config.string_codes:
+            body = {**body, "code": str(body["code"])}
+        payload = json.dumps(body).encode()
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))

@@ -339,3 +339,10 @@ def test_listens_on_ipv6_too(simulator: StartSimulator) -> None:
     sim = simulator(None, "--host", "::1")
     assert sim.url.startswith("http://[::1]:")
     assert sim.campaigns() == []
+
+
+def test_string_codes_mimic_the_vendors_string_code_answers(simulator: StartSimulator) -> None:
+    sim = simulator(SEED, "--string-codes")
+    assert sim.request("GET", LIST).json()["code"] == "200"
+    assert create(sim).json()["code"] == "201"
+    assert sim.request("GET", LIST, token="wrong").json()["code"] == "403"
