@@ -21,8 +21,10 @@ from typing import Any
 
 import click
 
+from ..desired import Operation
 from ..errors import ApplyError, ConfigError, PlanError
 from ..plan import Plan, Thresholds
+from ..vocabulary import Unmanaged
 from .common import (
     color_enabled,
     color_option,
@@ -171,15 +173,13 @@ def apply(
 
     from ..apply.lock import OperationLock, lock_key
     from ..client import WolkvoxClient
-    from ..desired import Operation
     from ..planfile import read_plan
     from ..secret import token_from_env
-    from ..vocabulary import Unmanaged
 
     saved: Plan | None = None
     if plan_file:
         saved = read_plan(plan_file)
-        operation = _operation_of(saved, Operation, Unmanaged)
+        operation = _operation_of(saved)
         endpoint = _endpoint_for_saved(saved, endpoint)
         where = Path(state_dir) if state_dir else _state_dir_for_plan(saved, plan_file)
         desired = None
@@ -192,10 +192,8 @@ def apply(
 
     client = WolkvoxClient.for_operation(operation, endpoint=endpoint, max_in_flight=concurrency)
     token = token_from_env(operation.token_env)
-    lock = OperationLock(
-        where, lock_key(client.base_url, token), operation=client.base_url
-    ).acquire(wait)
-    try:
+    lock = OperationLock(where, lock_key(client.base_url, token), operation=client.base_url)
+    with client, lock.acquire(wait):
         if lock.took_over is not None:
             click.echo(
                 f"Took over the lock left by an apply that is gone "
@@ -203,25 +201,22 @@ def apply(
                 f"{where / 'journal.jsonl'}.",
                 err=True,
             )
-        with client:
-            if saved is not None:
-                _run(saved, client, where, options, saved=True)
-            else:
-                from ..planner import make_plan
+        if saved is not None:
+            _run(saved, client, where, options, saved=True)
+            return
+        from ..planner import make_plan
 
-                assert desired is not None
-                live = client.list_campaigns()
-                fresh = make_plan(
-                    desired,
-                    live,
-                    targets=targets,
-                    excludes=excludes,
-                    thresholds=thresholds,
-                    endpoint=endpoint,
-                )
-                _run(fresh, client, where, options, saved=False)
-    finally:
-        lock.release()
+        assert desired is not None
+        live = client.list_campaigns()
+        fresh = make_plan(
+            desired,
+            live,
+            targets=targets,
+            excludes=excludes,
+            thresholds=thresholds,
+            endpoint=endpoint,
+        )
+        _run(fresh, client, where, options, saved=False)
 
 
 @dataclass(frozen=True)
@@ -234,13 +229,13 @@ class _Options:
     color: bool
 
 
-def _operation_of(plan: Plan, operation_cls: Any, unmanaged_cls: Any) -> Any:
+def _operation_of(plan: Plan) -> Operation:
     op = plan.operation
     try:
-        return operation_cls(
+        return Operation(
             server=op.get("server"),
             token_env=op.get("token_env") or "WOLKVOX_TOKEN",
-            unmanaged=unmanaged_cls(op.get("unmanaged") or "warn"),
+            unmanaged=Unmanaged(op.get("unmanaged") or "warn"),
             daily_quota=op.get("daily_quota"),
         )
     except ValueError as exc:

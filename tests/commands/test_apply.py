@@ -185,7 +185,7 @@ def _lock_held(state: Path) -> bool:
 
 
 def test_two_simultaneous_applies_never_both_run(simulator: StartSimulator, tmp_path: Path) -> None:
-    sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "150")
+    sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "250")
     manifest = tmp_path / "big.yaml"
     manifest.write_text(BIG)
     state = tmp_path / ".wolkvox-reconciler"
