@@ -53,6 +53,7 @@ class SimulatorServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, config: SimulatorConfig, store: Store) -> None:
         self.config = config
         self.store = store
+        self.stopping = False  # set on SIGTERM / Ctrl-C: the store may close under a request
         self.api = Api(store)
         self.gate = TokenGate(max_concurrent=config.max_concurrent, daily_quota=config.daily_quota)
         self.faults = Faults(
@@ -72,6 +73,7 @@ class SimulatorServer(ThreadingHTTPServer):
 
     def stop_in_background(self) -> None:
         """Safe from a signal handler: `shutdown()` would deadlock on the serving thread."""
+        self.stopping = True
         threading.Thread(target=self.shutdown, daemon=True).start()
 
 
@@ -136,6 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, path, parse_qs(query, keep_blank_values=True), body
             )
         except Exception:  # a bug of ours: answer like a server would, and say why on stderr
+            if self.server.stopping:  # the store closed under us: lost, as on a dying server
+                self._drop("stopping")
+                return
             log.exception("internal error handling %s %s", self.command, path)
             reply = error_reply(500, "INTERNAL SIMULATOR ERROR")
         if reply.committed and plan.drop_after_commit:
