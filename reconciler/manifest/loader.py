@@ -11,7 +11,7 @@ Rules decided here (the README's "Manifest reference" documents them):
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,8 +64,18 @@ def discover(paths: Sequence[str], problems: list[Problem]) -> list[str]:
     if not paths:
         problems.append(Problem(Location("<command line>"), "no manifest file or directory given"))
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
+        try:
+            _discover_one(raw, add, problems)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte…
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(Problem(Location(raw), f"cannot use this path: {reason}"))
+    return files
+
+
+def _discover_one(raw: str, add: Callable[[str], None], problems: list[Problem]) -> None:
+    path = Path(raw)
+    if path.is_dir():
+        try:
             found = sorted(
                 p
                 for p in path.rglob("*")
@@ -73,17 +83,19 @@ def discover(paths: Sequence[str], problems: list[Problem]) -> list[str]:
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            if not found:
-                problems.append(Problem(Location(raw), "directory holds no *.yaml or *.yml file"))
-            for p in found:
-                add(str(p))
-        elif path.is_file():
-            add(raw)
-        elif path.exists():
-            problems.append(Problem(Location(raw), "not a regular file or directory"))
-        else:
-            problems.append(Problem(Location(raw), "no such file or directory"))
-    return files
+        except OSError as exc:
+            problems.append(Problem(Location(raw), f"cannot list: {exc.strerror or exc}"))
+            return
+        if not found:
+            problems.append(Problem(Location(raw), "directory holds no *.yaml or *.yml file"))
+        for p in found:
+            add(str(p))
+    elif path.is_file():
+        add(raw)
+    elif path.exists():
+        problems.append(Problem(Location(raw), "not a regular file or directory"))
+    else:
+        problems.append(Problem(Location(raw), "no such file or directory"))
 
 
 def _read(file: str, problems: list[Problem]) -> str | None:

@@ -291,3 +291,24 @@ def test_secrets_are_not_echoed(tmp_path: Path) -> None:
         load([file], environ={})
     assert len(caught.value.problems) == 2
     assert "tok-9f8e7d" not in str(caught.value)
+
+
+def test_an_unlistable_directory_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "d" / "a.yaml", "version: 1\n")
+
+    def refuse(self: Path, pattern: str) -> list[Path]:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "rglob", refuse)
+    with pytest.raises(ManifestError) as caught:
+        load([str(tmp_path / "d")], environ={})
+    assert messages(caught) == [f"{tmp_path / 'd'}: cannot list: Permission denied"]
+
+
+def test_an_impossible_path_is_one_line(tmp_path: Path) -> None:
+    path = str(tmp_path / ("x" * 5000))  # longer than any file system allows
+    with pytest.raises(ManifestError) as caught:
+        load([path], environ={})
+    assert messages(caught) == [f"{path}: cannot use this path: File name too long"]
