@@ -36,6 +36,7 @@ class Converted:
     values: dict[JsonPath, Location] = field(default_factory=dict)  # where each value is
     keys: dict[JsonPath, Location] = field(default_factory=dict)  # where each key is
     problems: list[tuple[JsonPath, Problem]] = field(default_factory=list)
+    secret_names: frozenset[str] = frozenset()
 
 
 def join(path: JsonPath, part: str | int) -> JsonPath:
@@ -54,8 +55,16 @@ def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, 
     return schema
 
 
-def convert(node: Node, schema: Mapping[str, Any], environ: Mapping[str, str]) -> Converted:
-    out = Converted(data=None)
+def convert(
+    node: Node,
+    schema: Mapping[str, Any],
+    environ: Mapping[str, str],
+    *,
+    secret_names: frozenset[str] = frozenset(),
+) -> Converted:
+    """`node` as schema-typed data. `secret_names`: variables that must never be
+    interpolated (the token's), refused before their value is ever read."""
+    out = Converted(data=None, secret_names=secret_names)
     out.data = _convert(node, schema, schema, (), environ, out)
     return out
 
@@ -104,7 +113,7 @@ def _scalar(
     if node.is_null:
         return None
     try:
-        text = interpolate(node.value, environ)
+        text = interpolate(node.value, environ, forbidden=out.secret_names)
     except InterpolationError as exc:
         out.problems.append((path, Problem(node.location, str(exc))))
         return node.value

@@ -20,7 +20,12 @@ class InterpolationError(ValueError):
     """What is wrong with one `${...}`; the caller adds the location."""
 
 
-def interpolate(text: str, environ: Mapping[str, str]) -> str:
+def interpolate(
+    text: str, environ: Mapping[str, str], *, forbidden: frozenset[str] = frozenset()
+) -> str:
+    """`text` with its variables replaced. A name in `forbidden` (the token's variable)
+    is refused before its value is read: the token must never reach a manifest value,
+    from where it would be sent to the vendor and printed in plans."""
     if "$" not in text:
         return text
     out: list[str] = []
@@ -43,6 +48,10 @@ def interpolate(text: str, environ: Mapping[str, str]) -> str:
             raise InterpolationError(
                 f"bad variable reference '${{{body}}}': expected ${{NAME}} or "
                 "${NAME:-default}, NAME made of letters, digits and _"
+            )
+        if name in forbidden:
+            raise InterpolationError(
+                f"${{{name}}} holds the API token, which never goes into a manifest value"
             )
         value = environ.get(name)
         if has_default:

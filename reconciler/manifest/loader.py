@@ -21,7 +21,7 @@ from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import schema as manifest_schema
 from .convert import Converted, JsonPath, convert, join
-from .yaml import MappingNode, SequenceNode, parse_lenient
+from .yaml import MappingNode, ScalarNode, SequenceNode, parse_lenient
 
 __all__ = ["discover", "load"]
 
@@ -124,21 +124,21 @@ def _clean(path: JsonPath, bad: list[JsonPath]) -> bool:
     return not any(b[: len(path)] == path for b in bad)
 
 
-def _load_file(file: str, environ: Mapping[str, str], out: _Collected) -> None:
+def _parse_file(file: str, out: _Collected) -> MappingNode | None:
     text = _read(file, out.problems)
     if text is None:
-        return
+        return None
     try:
         root, duplicates = parse_lenient(text, file)
     except ManifestError as exc:
         out.problems.extend(exc.problems)
-        return
+        return None
     out.problems.extend(duplicates)
     if root is None:
         out.problems.append(
             Problem(Location(file), "empty manifest: expected a mapping with 'version: 1'")
         )
-        return
+        return None
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         out.problems.append(
@@ -148,9 +148,42 @@ def _load_file(file: str, environ: Mapping[str, str], out: _Collected) -> None:
                 f"not {kind}",
             )
         )
-        return
-    located = convert(root, manifest_schema.schema(), environ)
-    reported = located.problems + manifest_schema.check(located)
+        return None
+    return root
+
+
+def _token_variables(roots: Sequence[MappingNode]) -> frozenset[str]:
+    """Every variable that may hold the token: the default and each `operation.token_env`
+    as written. Read from the raw nodes, before any interpolation, so that no file can
+    interpolate the token, whichever file names its variable."""
+    names = {Operation().token_env}
+    for root in roots:
+        for key, value in root.items:
+            if key.value == "operation" and isinstance(value, MappingNode):
+                names.update(
+                    v.value
+                    for k, v in value.items
+                    if k.value == "token_env" and isinstance(v, ScalarNode)
+                )
+    return frozenset(names)
+
+
+def _check_file(
+    root: MappingNode,
+    environ: Mapping[str, str],
+    secret_names: frozenset[str],
+    out: _Collected,
+) -> None:
+    located = convert(root, manifest_schema.schema(), environ, secret_names=secret_names)
+    # a value whose interpolation failed is still its raw `${...}` text: the schema's
+    # opinion of that text would only repeat the problem
+    unresolved = {path for path, _ in located.problems}
+    schema_problems = [
+        (path, problem)
+        for path, problem in manifest_schema.check(located)
+        if path not in unresolved
+    ]
+    reported = located.problems + schema_problems
     out.problems.extend(problem for _, problem in reported)
     bad = [path for path, _ in reported]
     data: dict[str, Any] = located.data
@@ -311,8 +344,10 @@ def load(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> D
     env: Mapping[str, str] = os.environ if environ is None else environ
     out = _Collected()
     files = discover(paths, out.problems)
-    for file in files:
-        _load_file(file, env, out)
+    roots = [root for root in (_parse_file(file, out) for file in files) if root is not None]
+    secret_names = _token_variables(roots)
+    for root in roots:
+        _check_file(root, env, secret_names, out)
     operation = _merge_operations(out)
     _check_unique(out)
     if out.problems:

@@ -46,3 +46,10 @@ def test_interpolates(text: str, expected: str) -> None:
 def test_refuses(text: str, message: str) -> None:
     with pytest.raises(InterpolationError, match="^" + re.escape(message)):
         interpolate(text, ENV)
+
+
+def test_a_forbidden_variable_is_refused_even_with_a_default() -> None:
+    for text in ("${TOKEN}", "x-${TOKEN:-none}"):
+        with pytest.raises(InterpolationError, match="holds the API token"):
+            interpolate(text, {"TOKEN": "secret"}, forbidden=frozenset({"TOKEN"}))
+    assert interpolate("${WAVE}", ENV, forbidden=frozenset({"TOKEN"})) == "w3"

@@ -312,3 +312,18 @@ def test_an_impossible_path_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as caught:
         load([path], environ={})
     assert messages(caught) == [f"{path}: cannot use this path: File name too long"]
+
+
+def test_the_token_variable_of_any_file_cannot_be_interpolated(tmp_path: Path) -> None:
+    a = write(
+        tmp_path / "a.yaml",
+        "version: 1\ncampaigns:\n  - name: a\n    type: preview\n    state: started\n"
+        "    skill_id: ${MY_TOKEN}\n",
+    )
+    b = write(tmp_path / "b.yaml", "version: 1\noperation: {token_env: MY_TOKEN}\n")
+    with pytest.raises(ManifestError) as caught:
+        load([a, b], environ={"MY_TOKEN": "987654321"})  # digits: a valid skill_id
+    assert messages(caught) == [
+        f"{a}:6:15: ${{MY_TOKEN}} holds the API token, which never goes into a manifest value"
+    ]
+    assert "987654321" not in str(caught.value)
