@@ -5,7 +5,8 @@ Rules decided here (the README's "Manifest reference" documents them):
   hidden files and directories; a file named twice is read once;
 - `defaults` apply to the campaigns of their own file only;
 - `operation` may appear in several files only if identical; none at all gives `Operation()`;
-- a campaign name (and a bound `id`) is unique across all files.
+- a campaign name (and a bound `id`) is unique across all files;
+- the token's variable (`WOLKVOX_TOKEN` or any `operation.token_env`) is never interpolated.
 """
 
 from __future__ import annotations
@@ -26,17 +27,6 @@ from .yaml import MappingNode, ScalarNode, SequenceNode, parse_lenient
 __all__ = ["discover", "load"]
 
 _SUFFIXES = (".yaml", ".yml")
-_CAMPAIGN_FIELDS = (
-    "type",
-    "state",
-    "description",
-    "skill_id",
-    "start_time",
-    "end_time",
-    "options",
-    "enable_edition",
-    "protect",
-)
 
 
 @dataclass
