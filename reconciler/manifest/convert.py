@@ -6,8 +6,9 @@ is an unquoted decimal without leading zeros; null only when unquoted and empty,
 `null`. Everything else stays the exact text written — so `skill_id: 0100` is "0100",
 `name: no` is "no" and `1e3` is "1e3", whatever YAML 1.1 would have made of them.
 
-`${VAR}` interpolation happens here, on scalar values (never keys), before the typing
-above: `enable_edition: ${EDIT:-no}` is a boolean.
+`${VAR}` interpolation happens here, on scalar values (never keys, nor values under keys
+the schema does not know), before the typing above: `enable_edition: ${EDIT:-no}` is a
+boolean.
 """
 
 from __future__ import annotations
@@ -112,6 +113,10 @@ def _scalar(
 ) -> Any:
     if node.is_null:
         return None
+    if not schema:
+        # under a key the schema does not know: already an error, and interpolating
+        # would only add noise (or read variables for nothing)
+        return node.value
     try:
         text = interpolate(node.value, environ, forbidden=out.secret_names)
     except InterpolationError as exc:

@@ -11,6 +11,7 @@ Rules decided here (the README's "Manifest reference" documents them):
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,6 +137,20 @@ def _parse_file(file: str, out: _Collected) -> MappingNode | None:
                 root.location,
                 f"the top level must be a mapping (version, operation, defaults, campaigns), "
                 f"not {kind}",
+            )
+        )
+        return None
+    known = list(manifest_schema.schema()["properties"])
+    if root.items and not any(
+        difflib.get_close_matches(key.value, known, n=1, cutoff=0.8) for key, _ in root.items
+    ):
+        # another kind of YAML (a CI workflow, a compose file) met in a directory: one
+        # error says it all, rather than one per key (a typo of a known key is close
+        # enough to it to get the usual per-key errors instead)
+        out.problems.append(
+            Problem(
+                root.location,
+                f"not a campaign manifest: none of the keys {', '.join(known)} at the top level",
             )
         )
         return None
