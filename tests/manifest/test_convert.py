@@ -72,3 +72,12 @@ def test_an_interpolation_error_is_located_and_keeps_the_text() -> None:
 def test_resolve_follows_local_refs() -> None:
     root = schema()
     assert resolve({"$ref": "#/$defs/state"}, root)["enum"] == ["started", "stopped", "cleared"]
+
+
+def test_values_under_unknown_keys_are_not_interpolated() -> None:
+    root = parse("version: 1\nextra: ${NOPE}\ncampaigns:\n  - {colour: '${NOPE}'}\n", "m.yaml")
+    assert root is not None
+    converted = convert(root, schema(), {})
+    assert converted.problems == []
+    assert converted.data["extra"] == "${NOPE}"
+    assert converted.data["campaigns"][0]["colour"] == "${NOPE}"
