@@ -9,7 +9,6 @@ can be wrong (missing, unreadable, not JSON, not a plan, another format version)
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import tempfile
@@ -18,15 +17,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from .errors import PlanError
 from .plan import FORMAT_VERSION, Plan
 from .render.json_ import render_json
 
 __all__ = ["plan_schema", "read_plan", "validate_plan_dict", "write_plan"]
 
-# jsonschema ships no type stubs and we add no dependency for them; importing it this way
-# types it as Any without an ignore comment that would break if a stub package appears
-jsonschema: Any = importlib.import_module("jsonschema")
 
 
 @cache

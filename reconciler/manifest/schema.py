@@ -8,18 +8,16 @@ the allowed keys or values and suggesting the closest one.
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import jsonschema
+
 from ..errors import Location, Problem
 from .convert import Converted, JsonPath, join, resolve
-
-# jsonschema ships no type stubs and we add no dependency for them (as in planfile.py)
-jsonschema: Any = importlib.import_module("jsonschema")
 
 __all__ = ["SCHEMA_RESOURCE", "check", "render_path", "schema", "schema_text"]
 
