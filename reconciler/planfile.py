@@ -26,7 +26,6 @@ from .render.json_ import render_json
 __all__ = ["plan_schema", "read_plan", "validate_plan_dict", "write_plan"]
 
 
-
 @cache
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of a saved plan, shipped inside the package."""

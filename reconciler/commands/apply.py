@@ -30,6 +30,7 @@ from .common import (
     color_option,
     endpoint_option,
     setup_logging,
+    timeout_option,
     verbose_option,
 )
 
@@ -132,6 +133,7 @@ def _state_dir_for_plan(plan: Plan, plan_file: str) -> Path:
     help="How long to wait for another apply of the operation to finish (e.g. 60s, 2m).",
 )
 @endpoint_option
+@timeout_option
 @color_option
 @verbose_option
 def apply(
@@ -149,6 +151,7 @@ def apply(
     state_dir: str | None,
     lock_timeout: str,
     endpoint: str | None,
+    timeout: float,
     no_color: bool,
     verbose: int,
 ) -> None:
@@ -190,7 +193,9 @@ def apply(
         operation = desired.operation
         where = Path(state_dir) if state_dir else state_dir_for(paths)
 
-    client = WolkvoxClient.for_operation(operation, endpoint=endpoint, max_in_flight=concurrency)
+    client = WolkvoxClient.for_operation(
+        operation, endpoint=endpoint, max_in_flight=concurrency, timeout=timeout
+    )
     token = token_from_env(operation.token_env)
     lock = OperationLock(where, lock_key(client.base_url, token), operation=client.base_url)
     with client, lock.acquire(wait):

@@ -18,6 +18,7 @@ __all__ = [
     "endpoint_option",
     "paths_argument",
     "setup_logging",
+    "timeout_option",
     "verbose_option",
 ]
 
@@ -47,6 +48,19 @@ def endpoint_option(f: F) -> F:
         metavar="URL",
         help="scheme://host[:port] of the API, overriding operation.server "
         "(e.g. http://127.0.0.1:8765 for the simulator). Env: WOLKVOX_ENDPOINT.",
+    )(f)
+
+
+def timeout_option(f: F) -> F:
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        envvar="WOLKVOX_TIMEOUT",
+        metavar="SECONDS",
+        help="Give up on an API call after this long (the vendor's own limit is 60 s). "
+        "Env: WOLKVOX_TIMEOUT.",
     )(f)
 
 

@@ -12,6 +12,7 @@ from .common import (
     endpoint_option,
     paths_argument,
     setup_logging,
+    timeout_option,
     verbose_option,
 )
 
@@ -73,6 +74,7 @@ _DEFAULTS = Thresholds()
     help="...once the operation has at least this many campaigns.",
 )
 @endpoint_option
+@timeout_option
 @color_option
 @verbose_option
 @click.pass_context
@@ -89,6 +91,7 @@ def plan(
     max_stop_pct: float,
     min_campaigns: int,
     endpoint: str | None,
+    timeout: float,
     no_color: bool,
     verbose: int,
 ) -> None:
@@ -106,7 +109,9 @@ def plan(
     from ..planner import make_plan
 
     desired = load(list(paths))
-    with WolkvoxClient.for_operation(desired.operation, endpoint=endpoint) as client:
+    with WolkvoxClient.for_operation(
+        desired.operation, endpoint=endpoint, timeout=timeout
+    ) as client:
         live = client.list_campaigns()
     thresholds = Thresholds(
         max_clears=max_clears,

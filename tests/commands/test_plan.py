@@ -315,3 +315,16 @@ def test_ci_recipes_call_plan_and_apply_with_options_they_accept(recipe: str) ->
     for option in ("--markdown", "--detailed-exitcode"):
         assert option in plan_line
     assert "--auto-approve" in next(rest for name, rest in commands if name == "apply")
+
+
+def test_timeout_gives_up_on_a_slow_api_with_a_clear_error(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    slow = simulator(SEED, "--token", TOKEN, "--latency-ms", "1500")
+    result = run_cli(
+        "plan", str(manifest), "--timeout", "0.2", env={**slow.env, "WOLKVOX_TIMEOUT": "30"}
+    )
+    assert result.returncode == 1
+    assert "no answer within 0.2 s" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
