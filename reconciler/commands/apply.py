@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,18 +25,24 @@ from ..desired import Operation
 from ..errors import ApplyError, ConfigError, PlanError
 from ..plan import Plan, Thresholds
 from ..vocabulary import Unmanaged
+
+if TYPE_CHECKING:  # the client and applier are imported when apply runs, not for --help
+    from ..apply.applier import ApplyReport, Outcome
+    from ..client import WolkvoxClient
+
 from .common import (
     color_enabled,
     color_option,
     endpoint_option,
+    selection_options,
     setup_logging,
+    threshold_options,
     timeout_option,
     verbose_option,
 )
 
 __all__ = ["apply", "parse_duration", "state_dir_for"]
 
-_DEFAULTS = Thresholds()
 STATE_DIR_NAME = ".wolkvox-reconciler"
 
 
@@ -94,33 +100,6 @@ def _state_dir_for_plan(plan: Plan, plan_file: str) -> Path:
 )
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
 @click.option(
-    "--max-clears",
-    type=click.IntRange(min=0),
-    default=_DEFAULTS.max_clears,
-    show_default=True,
-    help="Refuse a plan that clears the records of more campaigns than this.",
-)
-@click.option(
-    "--max-stop-pct",
-    type=click.FloatRange(min=0, max=100),
-    default=_DEFAULTS.max_stop_pct,
-    show_default=True,
-    help="Refuse a plan that stops more than this % of the Started campaigns...",
-)
-@click.option(
-    "--min-campaigns",
-    type=click.IntRange(min=0),
-    default=_DEFAULTS.min_campaigns,
-    show_default=True,
-    help="...once the operation has at least this many campaigns.",
-)
-@click.option(
-    "--target", "targets", multiple=True, metavar="GLOB", help="Apply only these campaigns."
-)
-@click.option(
-    "--exclude", "excludes", multiple=True, metavar="GLOB", help="Leave these campaigns out."
-)
-@click.option(
     "--state-dir",
     type=click.Path(file_okay=False, path_type=str),
     help=f"Where the lock and journal live (default: {STATE_DIR_NAME}/ beside the first manifest).",
@@ -132,6 +111,8 @@ def _state_dir_for_plan(plan: Plan, plan_file: str) -> Path:
     metavar="DURATION",
     help="How long to wait for another apply of the operation to finish (e.g. 60s, 2m).",
 )
+@selection_options
+@threshold_options
 @endpoint_option
 @timeout_option
 @color_option
@@ -260,8 +241,8 @@ def _endpoint_for_saved(plan: Plan, endpoint: str | None) -> str | None:
     return endpoint or recorded
 
 
-def _run(plan: Plan, client: Any, where: Path, options: _Options, *, saved: bool) -> None:
-    from ..apply.applier import Outcome, apply_plan
+def _run(plan: Plan, client: WolkvoxClient, where: Path, options: _Options, *, saved: bool) -> None:
+    from ..apply.applier import apply_plan
     from ..apply.journal import Journal
     from ..apply.stale import stale_reasons
     from ..render.text import render_text
@@ -349,7 +330,7 @@ def _run(plan: Plan, client: Any, where: Path, options: _Options, *, saved: bool
         )
 
 
-def _outcome_line(outcome: Any, color: bool) -> str:
+def _outcome_line(outcome: Outcome, color: bool) -> str:
     action = outcome.action
     cid = outcome.campaign_id or "-"
     status = outcome.status
@@ -367,7 +348,7 @@ def _outcome_line(outcome: Any, color: bool) -> str:
     return line
 
 
-def _summary(report: Any, api_calls: int) -> str:
+def _summary(report: ApplyReport, api_calls: int) -> str:
     lines = [
         f"Apply: {len(report.done)} done, {len(report.failed)} failed, "
         f"{len(report.skipped)} skipped. {api_calls} API call{'s' if api_calls != 1 else ''} "

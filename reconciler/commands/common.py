@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..plan import Thresholds
 from ..secret import redact_all
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "color_option",
     "endpoint_option",
     "paths_argument",
+    "selection_options",
     "setup_logging",
+    "threshold_options",
     "timeout_option",
     "verbose_option",
 ]
@@ -48,6 +51,50 @@ def endpoint_option(f: F) -> F:
         metavar="URL",
         help="scheme://host[:port] of the API, overriding operation.server "
         "(e.g. http://127.0.0.1:8765 for the simulator). Env: WOLKVOX_ENDPOINT.",
+    )(f)
+
+
+def selection_options(f: F) -> F:
+    """--target / --exclude: the same campaign selection for plan and apply."""
+    f = click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out campaigns whose name matches (repeatable; makes the plan partial).",
+    )(f)
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="GLOB",
+        help="Only campaigns whose name matches (repeatable; makes the plan partial).",
+    )(f)
+
+
+def threshold_options(f: F) -> F:
+    """The safety thresholds: apply refuses past them (unless --force), plan warns."""
+    defaults = Thresholds()
+    f = click.option(
+        "--min-campaigns",
+        type=click.IntRange(min=0),
+        default=defaults.min_campaigns,
+        show_default=True,
+        help="...once the operation has at least this many campaigns.",
+    )(f)
+    f = click.option(
+        "--max-stop-pct",
+        type=click.FloatRange(min=0, max=100),
+        default=defaults.max_stop_pct,
+        show_default=True,
+        help="Safety: no plan that stops more than this % of the Started campaigns...",
+    )(f)
+    return click.option(
+        "--max-clears",
+        type=click.IntRange(min=0),
+        default=defaults.max_clears,
+        show_default=True,
+        help="Safety: no plan that clears the records of more campaigns than this.",
     )(f)
 
 

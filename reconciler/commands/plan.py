@@ -11,14 +11,14 @@ from .common import (
     color_option,
     endpoint_option,
     paths_argument,
+    selection_options,
     setup_logging,
+    threshold_options,
     timeout_option,
     verbose_option,
 )
 
 __all__ = ["plan"]
-
-_DEFAULTS = Thresholds()
 
 
 @click.command()
@@ -34,45 +34,12 @@ _DEFAULTS = Thresholds()
     help="Also save the plan for `apply --plan FILE` (written atomically; never the token).",
 )
 @click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="GLOB",
-    help="Plan only campaigns whose name matches (repeatable; makes the plan partial).",
-)
-@click.option(
-    "--exclude",
-    "excludes",
-    multiple=True,
-    metavar="GLOB",
-    help="Leave out campaigns whose name matches (repeatable; makes the plan partial).",
-)
-@click.option(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
 )
-@click.option(
-    "--max-clears",
-    type=click.IntRange(min=0),
-    default=_DEFAULTS.max_clears,
-    show_default=True,
-    help="Warn when apply would refuse: more clears than this.",
-)
-@click.option(
-    "--max-stop-pct",
-    type=click.FloatRange(min=0, max=100),
-    default=_DEFAULTS.max_stop_pct,
-    show_default=True,
-    help="Warn when apply would refuse: stopping more than this % of the Started campaigns...",
-)
-@click.option(
-    "--min-campaigns",
-    type=click.IntRange(min=0),
-    default=_DEFAULTS.min_campaigns,
-    show_default=True,
-    help="...once the operation has at least this many campaigns.",
-)
+@selection_options
+@threshold_options
 @endpoint_option
 @timeout_option
 @color_option
