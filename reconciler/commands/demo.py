@@ -21,6 +21,7 @@ from ..desired import Desired
 from ..errors import ConfigError
 from ..manifest import load
 from ..vocabulary import DesiredState
+from .common import verbose_option
 
 __all__ = ["demo", "drifted_seed"]
 
@@ -101,7 +102,8 @@ def _step(args: Sequence[str], env: dict[str, str]) -> int:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str), metavar="[PATH]...")
-def demo(paths: tuple[str, ...]) -> None:
+@verbose_option
+def demo(paths: tuple[str, ...], verbose: int) -> None:
     """Plan and apply PATHs (default: examples/campaigns.yaml) against a local simulator
     seeded with drifted live campaigns; then plan again to show it converged."""
     paths = paths or ("examples/campaigns.yaml",)
@@ -116,10 +118,11 @@ def demo(paths: tuple[str, ...]) -> None:
             env[desired.operation.token_env] = token
             env["WOLKVOX_ENDPOINT"] = url
             state = ["--state-dir", str(Path(tmp, "state"))]
+            flags = ["-" + "v" * verbose] if verbose else []
             steps = [
-                ["plan", *paths],
-                ["apply", *paths, "--auto-approve", *state],
-                ["plan", *paths, "--detailed-exitcode"],
+                ["plan", *paths, *flags],
+                ["apply", *paths, "--auto-approve", *state, *flags],
+                ["plan", *paths, "--detailed-exitcode", *flags],
             ]
             codes = [_step(step, env) for step in steps]
     if codes != [0, 0, 0]:

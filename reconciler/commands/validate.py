@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..manifest import load, schema_text
-from .common import paths_argument
+from .common import paths_argument, setup_logging, verbose_option
 
 __all__ = ["schema", "summary", "validate"]
 
@@ -21,18 +21,22 @@ def summary(files: int, counts: dict[str, int]) -> str:
 
 @click.command()
 @paths_argument
-def validate(paths: tuple[str, ...]) -> None:
+@verbose_option
+def validate(paths: tuple[str, ...], verbose: int) -> None:
     """Check manifests (files, or directories of *.yaml / *.yml) without calling the API.
 
     Prints every problem as file:line:col: message and exits 1; otherwise prints a
     one-line summary and exits 0.
     """
+    setup_logging(verbose)  # accepted on every command; validate makes no API call to log
     desired = load(paths)  # ManifestError → cli.main prints each problem, exit 1
     counts = {state.value: n for state, n in desired.count_by_state().items()}
     click.echo(summary(len(desired.files), counts))
 
 
 @click.command()
-def schema() -> None:
+@verbose_option
+def schema(verbose: int) -> None:
     """Print the manifest JSON Schema (2020-12), for editors and CI."""
+    setup_logging(verbose)
     click.echo(schema_text(), nl=False)

@@ -44,3 +44,19 @@ def test_demo_reports_a_bad_manifest_without_a_traceback(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{bad}:4:" in result.stderr
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("command", ["validate", "schema", "plan", "apply", "simulate", "demo"])
+def test_every_command_accepts_verbose_after_its_name(command: str) -> None:
+    result = run_cli(command, "-v", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "--verbose" in result.stdout
+
+
+@pytest.mark.e2e
+def test_demo_verbose_shows_the_api_calls_of_each_step(tmp_path: Path) -> None:
+    result = run_cli("demo", "-v", EXAMPLE, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "GET campaigns" in result.stderr
+    assert "POST create_campaign" in result.stderr
