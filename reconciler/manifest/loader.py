@@ -11,6 +11,7 @@ Rules decided here (the README's "Manifest reference" documents them):
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +24,7 @@ from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import schema as manifest_schema
 from .convert import Converted, JsonPath, convert, join
+from .interpolate import InterpolationError, interpolate
 from .yaml import MappingNode, ScalarNode, SequenceNode, parse_lenient
 
 __all__ = ["discover", "load"]
@@ -66,20 +68,23 @@ def discover(paths: Sequence[str], problems: list[Problem]) -> list[str]:
 def _discover_one(raw: str, add: Callable[[str], None], problems: list[Problem]) -> None:
     path = Path(raw)
     if path.is_dir():
-        try:
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in _SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        unlisted: list[OSError] = []
+        found: list[Path] = []
+        # os.walk, not Path.rglob: rglob skips a subdirectory it cannot list without a
+        # word, and the campaigns in it would silently drop out of the desired set
+        for top, dirs, names in os.walk(path, onerror=unlisted.append):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found += (
+                Path(top, n)
+                for n in names
+                if not n.startswith(".") and Path(n).suffix in _SUFFIXES and Path(top, n).is_file()
             )
-        except OSError as exc:
-            problems.append(Problem(Location(raw), f"cannot list: {exc.strerror or exc}"))
-            return
-        if not found:
+        for exc in unlisted:
+            where = exc.filename if exc.filename is not None else raw
+            problems.append(Problem(Location(str(where)), f"cannot list: {exc.strerror or exc}"))
+        if not found and not unlisted:
             problems.append(Problem(Location(raw), "directory holds no *.yaml or *.yml file"))
-        for p in found:
+        for p in sorted(found):
             add(str(p))
     elif path.is_file():
         add(raw)
@@ -157,19 +162,25 @@ def _parse_file(file: str, out: _Collected) -> MappingNode | None:
     return root
 
 
-def _token_variables(roots: Sequence[MappingNode]) -> frozenset[str]:
-    """Every variable that may hold the token: the default and each `operation.token_env`
-    as written. Read from the raw nodes, before any interpolation, so that no file can
+def _token_variables(roots: Sequence[MappingNode], environ: Mapping[str, str]) -> frozenset[str]:
+    """Every variable that may hold the token: the default and each `operation.token_env`,
+    as written and as interpolated (`token_env: ${TOKEN_VAR:-MY_TOKEN}` names MY_TOKEN).
+    Read from the raw nodes, before any other interpolation, so that no file can
     interpolate the token, whichever file names its variable."""
-    names = {Operation().token_env}
+    written = {Operation().token_env}
     for root in roots:
         for key, value in root.items:
             if key.value == "operation" and isinstance(value, MappingNode):
-                names.update(
+                written.update(
                     v.value
                     for k, v in value.items
                     if k.value == "token_env" and isinstance(v, ScalarNode)
                 )
+    names = set(written)
+    for name in written:
+        # a failed interpolation is reported where the value is converted
+        with contextlib.suppress(InterpolationError):
+            names.add(interpolate(name, environ, forbidden=frozenset(written)))
     return frozenset(names)
 
 
@@ -320,17 +331,21 @@ def _merge_operations(out: _Collected) -> Operation:
 
 
 def _check_unique(out: _Collected) -> None:
-    names: dict[str, Location] = {}
-    for name, at in out.names:
-        first = names.setdefault(name, at)
-        if first is not at:
-            out.problems.append(
-                Problem(at, f"campaign {name!r} is declared twice: here and at {first}")
-            )
-    ids: dict[str, tuple[str, Location]] = {}
-    for campaign_id, name, at in out.ids:
-        bound, bound_at = ids.setdefault(campaign_id, (name, at))
-        if bound_at is not at:
+    # compared by position, not by location: a YAML alias (`- *c`) repeats a campaign
+    # with the very same nodes, so both copies carry one location
+    names: dict[str, int] = {}
+    for index, (name, at) in enumerate(out.names):
+        first = names.setdefault(name, index)
+        if first != index:
+            both = _both(at, out.names[first][1])
+            out.problems.append(Problem(at, f"campaign {name!r} is declared twice: {both}"))
+    ids: dict[str, int] = {}
+    for index, (campaign_id, name, at) in enumerate(out.ids):
+        first = ids.setdefault(campaign_id, index)
+        if first != index:
+            _, bound, bound_at = out.ids[first]
+            if bound == name:
+                continue  # the same name twice: already reported above
             out.problems.append(
                 Problem(
                     at,
@@ -338,6 +353,12 @@ def _check_unique(out: _Collected) -> None:
                     f"{bound!r} at {bound_at}",
                 )
             )
+
+
+def _both(here: Location, first: Location) -> str:
+    if here == first:
+        return f"here and again through a YAML alias (at {first})"
+    return f"here and at {first}"
 
 
 def load(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> Desired:
@@ -350,11 +371,12 @@ def load(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> D
     out = _Collected()
     files = discover(paths, out.problems)
     roots = [root for root in (_parse_file(file, out) for file in files) if root is not None]
-    secret_names = _token_variables(roots)
+    secret_names = _token_variables(roots, env)
     for root in roots:
         _check_file(root, env, secret_names, out)
     operation = _merge_operations(out)
     _check_unique(out)
     if out.problems:
-        raise ManifestError(out.problems)
+        # an aliased campaign repeats its problems word for word at one location
+        raise ManifestError(list(dict.fromkeys(out.problems)))
     return Desired(operation=operation, campaigns=tuple(out.campaigns), files=tuple(files))

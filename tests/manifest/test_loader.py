@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -293,18 +295,38 @@ def test_secrets_are_not_echoed(tmp_path: Path) -> None:
     assert "tok-9f8e7d" not in str(caught.value)
 
 
+def _refuse_to_list(monkeypatch: pytest.MonkeyPatch, refused: Path) -> None:
+    """chmod 000 does not stop root (CI containers), so the refusal is simulated."""
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 def test_an_unlistable_directory_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(tmp_path / "d" / "a.yaml", "version: 1\n")
-
-    def refuse(self: Path, pattern: str) -> list[Path]:
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "rglob", refuse)
+    _refuse_to_list(monkeypatch, tmp_path / "d")
     with pytest.raises(ManifestError) as caught:
         load([str(tmp_path / "d")], environ={})
     assert messages(caught) == [f"{tmp_path / 'd'}: cannot list: Permission denied"]
+
+
+def test_an_unlistable_subdirectory_is_an_error_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # skipped quietly, its campaigns would look unmanaged, and `unmanaged: stop` stops them
+    write(tmp_path / "d" / "a.yaml", "version: 1\n")
+    write(tmp_path / "d" / "team" / "b.yaml", "version: 1\n")
+    _refuse_to_list(monkeypatch, tmp_path / "d" / "team")
+    with pytest.raises(ManifestError) as caught:
+        load([str(tmp_path / "d")], environ={})
+    assert messages(caught) == [f"{tmp_path / 'd' / 'team'}: cannot list: Permission denied"]
 
 
 def test_an_impossible_path_is_one_line(tmp_path: Path) -> None:
@@ -327,3 +349,22 @@ def test_the_token_variable_of_any_file_cannot_be_interpolated(tmp_path: Path) -
         f"{a}:6:15: ${{MY_TOKEN}} holds the API token, which never goes into a manifest value"
     ]
     assert "987654321" not in str(caught.value)
+
+
+def test_an_interpolated_token_env_still_guards_its_variable(tmp_path: Path) -> None:
+    # `token_env: ${VAR:-MY_TOKEN}` names MY_TOKEN: `${MY_TOKEN}` must not reach a value
+    file = write(
+        tmp_path / "m.yaml",
+        "version: 1\noperation:\n  token_env: ${TOKEN_VAR:-MY_TOKEN}\ncampaigns:\n"
+        "  - name: a\n    type: preview\n    state: started\n    description: x${MY_TOKEN}\n",
+    )
+    with pytest.raises(ManifestError) as caught:
+        load([file], environ={"MY_TOKEN": "s3cr3t-value"})
+    assert messages(caught) == [
+        f"{file}:8:18: ${{MY_TOKEN}} holds the API token, which never goes into a manifest value"
+    ]
+    assert "s3cr3t-value" not in str(caught.value)
+    # and when TOKEN_VAR names another variable, MY_TOKEN is an ordinary one
+    desired = load([file], environ={"TOKEN_VAR": "OTHER", "MY_TOKEN": "v"})
+    assert desired.operation.token_env == "OTHER"
+    assert desired.campaigns[0].description == "xv"
