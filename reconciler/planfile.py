@@ -22,6 +22,7 @@ import jsonschema
 from .errors import PlanError
 from .plan import FORMAT_VERSION, Plan
 from .render.json_ import render_json
+from .secret import redact_all
 
 __all__ = ["plan_schema", "read_plan", "validate_plan_dict", "write_plan"]
 
@@ -40,14 +41,19 @@ def validate_plan_dict(data: Any) -> list[str]:
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        problems.append(f"at {where}: {error.message}")
+        message = " ".join(error.message.split())
+        if len(message) > 200:  # jsonschema quotes the whole offending value
+            message = message[:197] + "..."
+        problems.append(f"at {where}: {message}")
     return problems
 
 
 def write_plan(plan: Plan, path: str | Path) -> None:
     """Write `plan` to `path` atomically; a PlanError (naming the file) when that fails."""
     target = Path(path)
-    text = render_json(plan)
+    # the token is never put in a plan; should a live value or a manifest value hold it
+    # anyway, it is redacted here too, like everything the CLI prints
+    text = redact_all(render_json(plan))
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -81,6 +87,8 @@ def read_plan(path: str | Path) -> Plan:
         raise PlanError(
             f"{source}:{exc.lineno}:{exc.colno}: not a plan file: invalid JSON ({exc.msg})"
         ) from None
+    except RecursionError:  # `[[[[…`: json's decoder recurses once per level
+        raise PlanError(f"{source} is not a plan file: JSON nested too deeply") from None
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanError(f"{source} is not a wolkvox-reconciler plan (no format_version)")
     if data["format_version"] != FORMAT_VERSION:
@@ -88,7 +96,10 @@ def read_plan(path: str | Path) -> Plan:
             f"{source} has plan format_version {data['format_version']!r}; this version of "
             f"wolkvox-reconciler reads {FORMAT_VERSION}: make the plan again"
         )
-    problems = validate_plan_dict(data)
+    try:
+        problems = validate_plan_dict(data)
+    except RecursionError:  # nested just below json's limit: the validator recurses too
+        raise PlanError(f"{source} is not a valid plan file: nested too deeply") from None
     if problems:
         raise PlanError(
             f"{source} is not a valid plan file:\n" + "\n".join(f"  {p}" for p in problems)

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from reconciler.errors import PlanError
+from reconciler.plan import Finding
 from reconciler.planfile import read_plan, write_plan
+from reconciler.secret import Secret
 from tests.render.plans import four_kinds
 
 
@@ -103,3 +106,26 @@ def test_tampered_plan_lists_every_schema_problem(tmp_path: Path) -> None:
     message = str(info.value)
     assert "not a valid plan file" in message
     assert "at actions/0/action" in message and "at actions/1/type" in message
+
+
+@pytest.mark.parametrize("depth", [100_000, 900])
+def test_deeply_nested_json_is_a_plan_error_not_a_crash(tmp_path: Path, depth: int) -> None:
+    # 100,000 levels break json's decoder, 900 the schema validator; neither may crash
+    path = tmp_path / "plan.json"
+    data = four_kinds().to_dict()
+    text = json.dumps(data)
+    assert '"targets": []' in text
+    path.write_text(text.replace('"targets": []', '"targets": ' + "[" * depth + "]" * depth))
+    with pytest.raises(PlanError) as info:
+        read_plan(path)
+    assert str(path) in str(info.value)
+    assert all(len(line) < 300 for line in str(info.value).splitlines())
+
+
+def test_a_token_in_a_plan_value_is_redacted_in_the_saved_file(tmp_path: Path) -> None:
+    token = Secret("tok-0e1d2c3b4a")  # what the client holds while planning
+    plan = replace(four_kinds(), warnings=(Finding("drift", f"live 'x {token.reveal()}'", "a"),))
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    text = path.read_text()
+    assert token.reveal() not in text and "live 'x ***'" in text
