@@ -6,6 +6,7 @@ import click
 
 from ..errors import PlanError
 from ..plan import Plan, Thresholds
+from ..secret import redact_all
 from .common import (
     color_enabled,
     color_option,
@@ -97,9 +98,10 @@ def plan(
         # written even when the plan has errors: a stale plan from an earlier run must not be
         # left at the path CI hands to apply, and apply refuses a plan with errors anyway
         write_plan(result, out)
-    click.echo(
-        _render(result, as_json=as_json, as_markdown=as_markdown, no_color=no_color), nl=False
-    )
+    rendered = _render(result, as_json=as_json, as_markdown=as_markdown, no_color=no_color)
+    # a live value (a description typed in the console) could hold the token: the plan
+    # shows live values, so it is redacted like every other line the CLI prints
+    click.echo(redact_all(rendered), nl=False)
     if result.errors:
         n = len(result.errors)
         raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")

@@ -259,6 +259,21 @@ def test_verbose_logs_never_show_the_token(sim: Simulator, manifest: Path) -> No
     assert TOKEN not in result.stdout + result.stderr
 
 
+def test_a_token_in_a_live_value_never_reaches_the_output(
+    simulator: StartSimulator, manifest: Path, tmp_path: Path
+) -> None:
+    # someone pasted the token into a description in the console: the drift warning
+    # quotes it, and neither the printed plans nor the saved one may show it
+    leaky = row("13", "quiet-c", "preview", "Stopped", 0, f"token is {TOKEN}")
+    sim = simulator({"campaigns": [*SEED["campaigns"][:2], leaky]}, "--token", TOKEN)
+    out = tmp_path / "plan.json"
+    for fmt in ([], ["--json"], ["--markdown"]):
+        result = plan(sim, str(manifest), *fmt, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert "token is ***" in result.stdout
+        assert TOKEN not in result.stdout + result.stderr + out.read_text()
+
+
 def test_bad_manifest_is_located_and_makes_no_call(sim: Simulator, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\ncampaigns:\n  - name: x\n    type: robocall\n    state: started\n")
