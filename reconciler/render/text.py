@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..plan import Action, ActionKind, Finding, Plan
 from .summary import campaign_id_text, scope_note, summary_line
 
@@ -10,6 +12,13 @@ __all__ = ["render_text"]
 _RESET = "\x1b[0m"
 _COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[1;31m", "?": "\x1b[33m"}
 _WIDTH = max(len(kind.value) for kind in ActionKind)
+#: C0/C1 controls, DEL and the Unicode line separators: a live campaign name (typed in the
+#: vendor's console) holding ESC or CR could recolor, erase or forge lines of the plan
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
@@ -40,7 +49,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
 
 
 def _action_line(action: Action) -> str:
-    return (
+    return _printable(
         f"  {action.kind.symbol} {action.kind.value:<{_WIDTH}} {action.campaign} "
         f"[{action.type.value}, id {campaign_id_text(action)}]: {action.reason}"
     )
@@ -48,4 +57,4 @@ def _action_line(action: Action) -> str:
 
 def _finding_line(symbol: str, finding: Finding) -> str:
     where = f"{finding.campaign}: " if finding.campaign else ""
-    return f"  {symbol} {where}{finding.message} [{finding.kind}]"
+    return _printable(f"  {symbol} {where}{finding.message} [{finding.kind}]")

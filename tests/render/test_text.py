@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from reconciler.plan import ActionKind
-from reconciler.render.text import render_text
+from dataclasses import replace
 
-from .plans import empty, four_kinds, with_error
+from reconciler.desired import Desired, Operation
+from reconciler.live import LiveCampaign
+from reconciler.plan import ActionKind
+from reconciler.planner import make_plan
+from reconciler.render.text import render_text
+from reconciler.vocabulary import LiveStatus, Unmanaged
+
+from .plans import P, empty, four_kinds, with_error
 
 
 def test_one_line_per_action_with_symbol_campaign_id_and_reason() -> None:
@@ -57,3 +63,20 @@ def test_partial_plan_says_so() -> None:
 
     plan = replace(empty(), partial=True, targets=("a*",), excludes=("b",))
     assert render_text(plan).startswith("Partial plan (--target a* --exclude b)")
+
+
+def test_control_characters_in_live_names_are_shown_escaped() -> None:
+    # a name typed in the vendor's console may hold ESC or CR: printed raw, it could
+    # recolor the terminal or overwrite the line with a forged one
+    name = "evil\x1b[2K\r  + create harmless"
+    d = Desired(Operation(unmanaged=Unmanaged.STOP), ())
+    plan = make_plan(d, [LiveCampaign("9", name, P, LiveStatus.STARTED, 0)])
+    text = render_text(plan, color=True)
+    assert "\r" not in text and "\x1b[2K" not in text
+    assert "evil\\x1b[2K\\r  + create harmless [preview, id 9]" in text
+    plan = make_plan(replace(d, operation=Operation()), [plan_live(name)])
+    assert "  ? evil\\x1b[2K\\r  + create harmless: live campaign 9" in render_text(plan)
+
+
+def plan_live(name: str) -> LiveCampaign:
+    return LiveCampaign("9", name, P, LiveStatus.STOPPED, 0)
