@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from reconciler.commands.demo import drifted_seed
+from reconciler.live import LiveCampaign
 from reconciler.manifest import load
+from reconciler.plan import Thresholds
+from reconciler.planner import make_plan
+from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +27,53 @@ def test_drifted_seed_keeps_pinned_ids_and_leaves_some_campaigns_out() -> None:
             assert ids[campaign.name] == campaign.id
     assert len([c for c in desired.campaigns if c.name not in ids]) >= 1
     assert "legacy-unmanaged" in ids
+
+
+def big_manifest(tmp_path: Path) -> str:
+    """24 campaigns, two pinned to ids the seed would otherwise generate (4600, 4599)."""
+    states = ["stopped", "cleared", "started"]
+    lines = ["version: 1", "defaults: {type: preview}", "campaigns:"]
+    lines += [f"  - {{name: c{i:02d}, state: {states[i % 3]}}}" for i in range(24)]
+    lines += ['  - {name: pinned-a, state: started, id: "4600"}']
+    lines += ['  - {name: pinned-b, state: stopped, id: "4599"}']
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_drifted_seed_never_reuses_a_pinned_id(tmp_path: Path) -> None:
+    rows = drifted_seed(load([big_manifest(tmp_path)]))["campaigns"]
+    ids = [row["campaign_id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    by_name = {row["campaign_name"]: row["campaign_id"] for row in rows}
+    assert by_name["pinned-a"] == "4600" and by_name["pinned-b"] == "4599"
+
+
+def test_drifted_seed_stays_within_the_safety_thresholds(tmp_path: Path) -> None:
+    # past them, the demo's `apply` (without --force) would refuse and the demo fail
+    desired = load([big_manifest(tmp_path)])
+    rows = drifted_seed(desired)["campaigns"]
+    live = [
+        LiveCampaign(
+            r["campaign_id"],
+            r["campaign_name"],
+            CampaignType(r["type_campaign"]),
+            LiveStatus(r["status"]),
+            r["records"],
+            r["campaign_description"],
+        )
+        for r in rows
+    ]
+    plan = make_plan(desired, live)
+    assert plan.threshold_violations(Thresholds()) == []
+    assert all(plan.summary[kind] > 0 for kind in ("stop", "clear", "create", "start"))
+
+
+@pytest.mark.e2e
+def test_demo_converges_on_a_big_manifest_with_pinned_ids(tmp_path: Path) -> None:
+    result = run_cli("demo", big_manifest(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("Converged: a second plan has nothing to do.")
 
 
 @pytest.mark.e2e
