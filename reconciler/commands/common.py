@@ -112,8 +112,14 @@ def timeout_option(f: F) -> F:
 
 
 def paths_argument(f: F) -> F:
+    # readable=False: the loader reports an unreadable file or directory as a located
+    # error (exit 1), like any other manifest problem, not as a usage error (exit 2)
     return click.argument(
-        "paths", nargs=-1, required=True, type=click.Path(path_type=str), metavar="PATH..."
+        "paths",
+        nargs=-1,
+        required=True,
+        type=click.Path(path_type=str, readable=False),
+        metavar="PATH...",
     )(f)
 
 

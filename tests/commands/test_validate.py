@@ -231,3 +231,21 @@ def test_nested_yaml_through_the_console_script(tmp_path: Path, document: Any) -
     file.write_text(yaml.safe_dump(document))
     result = run_cli("validate", str(file))
     assert_clean(result.returncode, result.stdout + result.stderr)
+
+
+def test_an_unreadable_path_is_a_located_error_not_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "locked.yaml"
+    file.write_text("version: 1\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # chmod 000 does not stop root (CI containers): both checks see a refusal instead
+    monkeypatch.setattr("os.access", lambda *args, **kwargs: False)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(SystemExit) as caught:
+        main(["validate", str(file)])
+    assert caught.value.code == 1
+    assert capsys.readouterr().err == f"{file}: cannot read: Permission denied\n1 error found.\n"
