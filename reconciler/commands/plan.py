@@ -76,6 +76,10 @@ def plan(
     from ..planfile import write_plan
     from ..planner import make_plan
 
+    if out:
+        # first thing: whatever stops this plan (a bad manifest, an API failure) must not
+        # leave an older plan at the path CI or a person hands to `apply --plan`
+        _discard(out)
     desired = load(list(paths))
     with WolkvoxClient.for_operation(
         desired.operation, endpoint=endpoint, timeout=timeout
@@ -107,6 +111,15 @@ def plan(
         raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")
     if detailed_exitcode and result.has_changes:
         ctx.exit(2)
+
+
+def _discard(path: str) -> None:
+    from pathlib import Path
+
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError as exc:
+        raise PlanError(f"cannot replace plan file {path}: {exc.strerror or exc}") from None
 
 
 def _render(result: Plan, *, as_json: bool, as_markdown: bool, no_color: bool) -> str:

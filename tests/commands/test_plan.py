@@ -219,6 +219,24 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
     assert [e.kind for e in read_plan(out).errors] == ["duplicate-live-name", "type-mismatch"]
 
 
+def test_a_failed_plan_leaves_no_older_plan_at_out(
+    sim: Simulator, manifest: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    assert plan(sim, str(manifest), "--out", str(out)).returncode == 0
+    assert out.exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ncampaigns: [{name: x, state: sideways}]\n")
+    assert plan(sim, str(bad), "--out", str(out)).returncode == 1
+    assert not out.exists()  # yesterday's plan cannot be applied by mistake
+    assert plan(sim, str(manifest), "--out", str(out)).returncode == 0
+    wrong_token = run_cli(
+        "plan", str(manifest), "--out", str(out), env={**sim.env, "WOLKVOX_TOKEN": "x"}
+    )
+    assert wrong_token.returncode == 1
+    assert not out.exists()
+
+
 def test_threshold_options_warn_when_apply_would_refuse(sim: Simulator, manifest: Path) -> None:
     strict = plan(sim, str(manifest), "--max-clears", "0")
     assert strict.returncode == 0, strict.stderr
