@@ -307,6 +307,8 @@ def _safe_endpoint(endpoint: str | None) -> str | None:
         return None
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets, or the port cannot be told apart
+        host = f"[{host}]"
     netloc = f"{host}:{parts.port}" if parts.port else host
     # userinfo, query and fragment are dropped: any of them could carry a credential
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))

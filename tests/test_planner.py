@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -344,6 +345,19 @@ def test_operation_never_holds_the_token_or_url_credentials() -> None:
         "endpoint": "http://127.0.0.1:8765/base",
     }
     assert "hunter2" not in json.dumps(plan.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("http://[::1]:8765", "http://[::1]:8765"),
+        ("http://u:p@[fe80::1]/api/v2/", "http://[fe80::1]/api/v2"),
+        ("https://wv0002.wolkvox.com", "https://wv0002.wolkvox.com"),
+    ],
+)
+def test_an_ipv6_endpoint_keeps_its_brackets(given: str, kept: str) -> None:
+    # `apply --plan` connects to (or compares with) the endpoint the plan recorded
+    assert make_plan(desired(camp("a")), [], endpoint=given).operation["endpoint"] == kept
 
 
 def test_desired_campaigns_round_trip_through_plain_dicts() -> None:
