@@ -92,6 +92,14 @@ def _position_location(file: str, text: str, position: int) -> Location:
     return Location(file, line, column)
 
 
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _syntax_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
     if isinstance(exc, yaml.reader.ReaderError):
         where = _position_location(file, text, exc.position)
@@ -144,6 +152,14 @@ class _Builder:
                 node = self.alias(event)
             elif isinstance(event, yaml.ScalarEvent):
                 self.check_tag(event, _STR_TAG)
+                if not event.value.isascii() and _has_surrogate(event.value):
+                    # "\ud800": libyaml refuses it, the pure-Python parser lets it through
+                    # to crash whatever later encodes the text (the JSON plan, stdout)
+                    raise self.fail(
+                        event.start_mark,
+                        "YAML syntax error: a lone surrogate escape (\\uD800-\\uDFFF) "
+                        "is not a character",
+                    )
                 plain = event.tag is None and event.style in (None, "")
                 node = ScalarNode(event.value, plain, _location(self.file, event.start_mark))
                 self.sizes[id(node)] = 1

@@ -92,6 +92,15 @@ def test_a_control_character_is_located(backend: str) -> None:
     assert "not allowed in YAML" in problem.message
 
 
+def test_a_lone_surrogate_escape_is_located(backend: str) -> None:
+    # libyaml refuses "\ud800" itself; the pure-Python parser must not let it through
+    with pytest.raises(ManifestError) as caught:
+        parse('a: 1\nb: "x\\ud800y"\n', "m.yaml")
+    (problem,) = caught.value.problems
+    assert problem.location.line == 2  # the column is each parser's own: 4 or 8
+    assert problem.message.startswith("YAML syntax error")
+
+
 def test_an_empty_document_is_none(backend: str) -> None:
     assert parse("# only a comment\n", "m.yaml") is None
     assert parse("", "m.yaml") is None
