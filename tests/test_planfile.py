@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.desired import Desired, Operation
 from reconciler.errors import PlanError
+from reconciler.live import LiveCampaign
 from reconciler.plan import Finding
 from reconciler.planfile import read_plan, write_plan
+from reconciler.planner import make_plan
 from reconciler.secret import Secret
+from reconciler.vocabulary import CampaignType, LiveStatus, Unmanaged
 from tests.render.plans import four_kinds
 
 
@@ -129,3 +133,15 @@ def test_a_token_in_a_plan_value_is_redacted_in_the_saved_file(tmp_path: Path) -
     write_plan(plan, path)
     text = path.read_text()
     assert token.reveal() not in text and "live 'x ***'" in text
+
+
+def test_a_plan_stopping_an_unnamed_live_campaign_round_trips(tmp_path: Path) -> None:
+    # the vendor's list may hold a campaign with an empty name; `unmanaged: stop` stops it,
+    # and `apply --plan` must accept the plan that says so
+    desired = Desired(Operation(unmanaged=Unmanaged.STOP), ())
+    live = [LiveCampaign("5", "", CampaignType.PREVIEW, LiveStatus.STARTED, 0)]
+    plan = make_plan(desired, live)
+    assert [(a.kind.value, a.campaign) for a in plan.actions] == [("stop", "")]
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    assert read_plan(path) == plan
