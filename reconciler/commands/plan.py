@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from ..errors import PlanError
@@ -77,6 +79,8 @@ def plan(
     from ..planner import make_plan
 
     if out:
+        if any(_same_file(out, path) for path in paths):
+            raise click.UsageError(f"--out {out} is one of the manifests: choose another file")
         # first thing: whatever stops this plan (a bad manifest, an API failure) must not
         # leave an older plan at the path CI or a person hands to `apply --plan`
         _discard(out)
@@ -111,6 +115,13 @@ def plan(
         raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")
     if detailed_exitcode and result.has_changes:
         ctx.exit(2)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # either one missing or unusable: not the same file
+        return False
 
 
 def _discard(path: str) -> None:

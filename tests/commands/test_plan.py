@@ -237,6 +237,14 @@ def test_a_failed_plan_leaves_no_older_plan_at_out(
     assert not out.exists()
 
 
+def test_out_may_not_be_a_manifest(sim: Simulator, manifest: Path) -> None:
+    before = manifest.read_text()
+    result = plan(sim, str(manifest), "--out", str(manifest))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "is one of the manifests" in result.stderr
+    assert manifest.read_text() == before
+
+
 def test_threshold_options_warn_when_apply_would_refuse(sim: Simulator, manifest: Path) -> None:
     strict = plan(sim, str(manifest), "--max-clears", "0")
     assert strict.returncode == 0, strict.stderr
