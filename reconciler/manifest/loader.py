@@ -146,12 +146,13 @@ def _parse_file(file: str, out: _Collected) -> MappingNode | None:
         )
         return None
     known = list(manifest_schema.schema()["properties"])
-    if root.items and not any(
-        difflib.get_close_matches(key.value, known, n=1, cutoff=0.8) for key, _ in root.items
-    ):
+    keys = [key.value for key, _ in root.items]
+    close = [k for k in keys if difflib.get_close_matches(k, known, n=1, cutoff=0.8)]
+    if keys and not set(keys) & set(known) and 2 * len(close) <= len(keys):
         # another kind of YAML (a CI workflow, a compose file) met in a directory: one
-        # error says it all, rather than one per key (a typo of a known key is close
-        # enough to it to get the usual per-key errors instead)
+        # error says it all, rather than one per key. A manifest with typos has mostly
+        # keys close to known ones and gets the usual per-key errors instead; one
+        # look-alike among many others (GitLab CI's `default:`) does not make a manifest
         out.problems.append(
             Problem(
                 root.location,
