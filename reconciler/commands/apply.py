@@ -8,12 +8,13 @@ moved → execute (journaled, progress per action) → summary. Exit 1 if anythi
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -361,16 +362,43 @@ def _summary(report: ApplyReport, api_calls: int) -> str:
     return "\n".join(lines)
 
 
+#: printed at the first Ctrl-C
+_STOPPING = (
+    "Interrupted: starting nothing new, waiting for the calls in flight "
+    "(interrupt again to exit at once).\n"
+)
+#: printed when a second Ctrl-C abandons the calls still in flight
+_ABANDONED = (
+    "Interrupted again: exiting now without waiting for the calls in flight; they may or "
+    "may not have taken effect (their `attempt` lines in the journal have no `outcome`). "
+    "Run apply again: it re-plans from the live state.\n"
+)
+
+
 @contextmanager
 def _stop_on_signals(event: threading.Event) -> Iterator[None]:
     """Ctrl-C (and CI's SIGTERM) set `event` instead of killing the run mid-call: the
-    applier starts nothing new, in-flight calls finish, and the journal stays true."""
+    applier starts nothing new, in-flight calls finish, and the journal stays true.
+
+    A second signal exits at once (130), as `kill -9` would: a call stuck on a dead
+    server may otherwise hold the run for its timeout times its retries. Every journal
+    entry is already on disk, and the kernel releases the lock."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        if event.is_set():
+            # os._exit: a normal exit would join the worker threads, i.e. wait anyway
+            for stream in (sys.stdout, sys.stderr):
+                with suppress(Exception):
+                    stream.flush()
+            with suppress(OSError):
+                os.write(2, _ABANDONED.encode())
+            os._exit(130)
         event.set()
+        with suppress(OSError):
+            os.write(2, _STOPPING.encode())
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
