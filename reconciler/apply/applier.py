@@ -350,11 +350,15 @@ class _Run:
         try:
             live = self.client.list_campaigns()
         except ApiError as exc:
-            raise OutcomeUnknown(
+            # A quota or auth refusal keeps its class: it must halt the run (even with
+            # continue_on_error), as it would have had it come from the create itself.
+            cls = type(exc) if isinstance(exc, _FATAL) else OutcomeUnknown
+            raise cls(
                 f"{unknown.message}; re-reading the live list to find out failed too ({exc}); "
                 "not creating again: the next plan will show whether it exists",
                 call="create_campaign",
                 campaign=action.campaign,
+                status_code=exc.status_code if cls is not OutcomeUnknown else None,
             ) from exc
         new = sorted(
             lc.campaign_id

@@ -145,6 +145,34 @@ def test_ambiguous_create_is_not_repeated_when_the_list_cannot_be_read() -> None
     assert names(client) == ["x"]
 
 
+@pytest.mark.parametrize("fault", ["quota", "auth"])
+def test_a_quota_or_auth_refusal_of_the_re_read_after_an_ambiguous_create_halts_the_run(
+    fault: str,
+) -> None:
+    rows = [Row(str(i), f"c{i}", P) for i in range(3)]
+    client = FakeClient.with_rows(*rows, drop_rate=1.0)
+    if fault == "quota":
+        client.quota = 1  # the create is the last call the quota allows
+    plan = Plan((create("x"), *(start(f"c{i}", str(i)) for i in range(3))))
+
+    if fault == "auth":
+        original = client.create_campaign
+
+        def create_then_revoke(type: CampaignType, params: object, *, campaign: str) -> str:
+            try:
+                return original(type, params, campaign=campaign)  # type: ignore[arg-type]
+            finally:
+                client.auth_fails = True
+
+        client.create_campaign = create_then_revoke  # type: ignore[method-assign]
+    report = apply_plan(plan, client, continue_on_error=True, recheck_delay=0)
+    assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
+    assert report.outcomes[0].status == "failed"
+    assert "not creating again" in (report.outcomes[0].error or "")
+    assert [o.status for o in report.outcomes[1:]] == ["skipped"] * 3
+    assert "nothing else can succeed" in (report.halted or "")
+
+
 def test_a_campaign_known_before_the_run_is_not_adopted() -> None:
     # a same-named campaign that was live before cannot be what our create made
     client = FakeClient.with_rows(Row("7", "x", P), drop_rate=1.0)
