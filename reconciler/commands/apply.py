@@ -287,6 +287,10 @@ def _run(plan: Plan, client: WolkvoxClient, where: Path, options: _Options, *, s
     bar = bar_cm.__enter__() if bar_cm is not None else None
 
     def progress(outcome: Outcome) -> None:
+        if bar is not None:
+            # the bar has no newline: erase it, or the line would be glued to its end
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
         click.echo(_outcome_line(outcome, color))
         if bar is not None:
             bar.update(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -432,3 +433,46 @@ def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
     err = capfd.readouterr().err
     assert "interrupt again to exit at once" in err and "Interrupted again" in err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_on_a_terminal_each_outcome_line_starts_its_own_line_under_the_progress_bar(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    import pty
+    import select
+
+    sim = simulator(SEED, "--token", TOKEN)
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
+    env.update(sim.env, NO_COLOR="1")
+    chunks = []
+    try:
+        proc = subprocess.Popen(
+            [CLI, "apply", str(manifest), "--auto-approve"],
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunks.append(os.read(master, 65536))
+                except OSError:
+                    break
+            elif proc.poll() is not None:
+                break
+        proc.wait(timeout=10)
+    finally:
+        os.close(master)
+        os.close(slave)
+    text = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "Applying" in text  # the bar was shown
+    starts = [m.start() for m in re.finditer(r"done {5}", text)]
+    assert len(starts) == 7, text
+    for at in starts:
+        # on its own line: after a newline, or after the bar was erased
+        assert text[:at].endswith(("\n", "\x1b[K")), repr(text[max(0, at - 60) : at + 20])
