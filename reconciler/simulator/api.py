@@ -251,6 +251,10 @@ def _create_body(raw: bytes) -> dict[str, str]:
     not_strings = sorted(k for k, v in body.items() if not isinstance(v, str))
     if not_strings:
         raise _Refused(400, f"PARAMETERS MUST BE STRINGS: {', '.join(not_strings)}")
+    # JSON may escape a lone surrogate ("\ud800"): no UTF-8 text, so nothing to store
+    not_text = sorted(k for k, v in body.items() if not _is_text(v))
+    if not_text:
+        raise _Refused(400, f"PARAMETERS MUST BE VALID UNICODE TEXT: {', '.join(not_text)}")
     if not body.get("campaign_name", "").strip():
         raise _Refused(400, f"{MESSAGES['required']}: campaign_name")
     for key in ("start_time", "end_time"):
@@ -262,3 +266,11 @@ def _create_body(raw: bytes) -> dict[str, str]:
     if edition and edition.lower() not in ("yes", "no"):
         raise _Refused(400, f"INVALID enable_edition {edition!r}: MUST BE yes OR no")
     return dict(body)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -199,6 +199,11 @@ def _campaign(row: Any, i: int, where: _Where, problems: list[str]) -> CampaignD
         else:
             text[key] = str(value)
 
+    # JSON may escape a lone surrogate ("\ud800"): no UTF-8 text, so SQLite cannot store it
+    for key, value in (("campaign_name", name), *text.items()):
+        if isinstance(value, str) and not _is_text(value):
+            bad(key, "is not valid Unicode text (a lone surrogate escape?)")
+
     if len(problems) > before or type_campaign is None or not isinstance(name, str):
         return None
     return CampaignData(
@@ -218,3 +223,11 @@ def _campaign(row: Any, i: int, where: _Where, problems: list[str]) -> CampaignD
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

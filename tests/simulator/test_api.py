@@ -272,3 +272,14 @@ def test_records_listed_are_what_the_clears_left(
             query += f"&result={result}"
         assert call(api, "DELETE", CAMPAIGN_PATH, query).status == 202
         assert listed(api)[0]["records"] == str(sum(model.values()))
+
+
+def test_a_create_body_with_a_lone_surrogate_escape_is_a_400_not_a_500(api: Api) -> None:
+    before = listed(api)
+    raw = b'{"campaign_name": "a\\ud800", "campaign_description": "ok"}'
+    reply = api.handle(
+        "POST", CAMPAIGN_PATH, {"api": ["create_campaign"], "type_campaign": ["preview"]}, raw
+    )
+    assert reply.status == 400
+    assert reply.body["msg"] == "PARAMETERS MUST BE VALID UNICODE TEXT: campaign_name"
+    assert listed(api) == before

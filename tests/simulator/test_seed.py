@@ -126,3 +126,9 @@ def test_bad_json_is_located(tmp_path: Path) -> None:
 def test_an_unreadable_seed_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(SeedError, match="cannot read"):
         load_seed(tmp_path / "missing.yaml")
+
+
+def test_a_lone_surrogate_escape_is_a_located_seed_error_not_a_crash() -> None:
+    text = '{"campaigns": [{"campaign_name": "a\\ud800", "type_campaign": "preview"}]}'
+    with pytest.raises(SeedError, match=r"campaign_name: is not valid Unicode text"):
+        parse_seed(text, "seed.json")
