@@ -54,7 +54,11 @@ def make_plan(
 ) -> Plan:
     """The plan that brings `live` to `desired`. Never raises for a state it cannot fix:
     those become error findings, so that the whole picture is shown at once."""
-    builder = _Builder(live)
+    # every pin, of the selected campaigns or not: a campaign matched by name must not
+    # take a live campaign another manifest entry pins (in a partial plan that other
+    # entry is not planned, and its `protect` would not be seen)
+    pins = {c.id: c.name for c in desired.campaigns if c.id is not None}
+    builder = _Builder(live, pins)
     chosen = [c for c in desired.campaigns if selected(c.name, targets, excludes)]
     for campaign in sorted(chosen, key=lambda c: c.name):
         builder.plan_campaign(campaign)
@@ -92,8 +96,10 @@ def selected(name: str, targets: Sequence[str], excludes: Sequence[str]) -> bool
 class _Builder:
     """Accumulates actions and findings; one instance per `make_plan` call."""
 
-    def __init__(self, live: Sequence[LiveCampaign]) -> None:
+    def __init__(self, live: Sequence[LiveCampaign], pins: Mapping[str, str]) -> None:
         self.live = live
+        #: live campaign id → the desired campaign that pins it with `id:`
+        self.pins = pins
         self.by_id: dict[str, LiveCampaign] = {lc.campaign_id: lc for lc in live}
         self.by_name: dict[str, list[LiveCampaign]] = defaultdict(list)
         for lc in live:
@@ -112,6 +118,18 @@ class _Builder:
     def plan_campaign(self, c: Campaign) -> None:
         current = self._bind(c)
         if current is None:
+            return
+        pinned_by = self.pins.get(current.campaign_id, c.name)
+        if c.id is None and pinned_by != c.name:
+            self.errors.append(
+                Finding(
+                    "conflict",
+                    f"live campaign {current.campaign_id} is named {c.name!r}, but "
+                    f"{pinned_by!r} pins it with `id: {current.campaign_id}`; pin "
+                    f"{c.name!r} to another id, or rename one of them",
+                    c.name,
+                )
+            )
             return
         if current.campaign_id in self.bound:
             other = self.bound[current.campaign_id]

@@ -189,10 +189,23 @@ def test_type_mismatch_is_an_error_and_no_action() -> None:
 
 
 def test_one_live_campaign_claimed_twice_is_an_error() -> None:
-    plan = make_plan(
-        desired(camp("a", "stopped"), camp("b", "started", id="1")), [lc("1", "a", STARTED)]
-    )
-    assert kinds(plan.errors) == [("b", "conflict")]
+    # the pin wins whatever the names' order: the error is on the campaign matched by name
+    for pinned in ("b", "0"):
+        plan = make_plan(
+            desired(camp("a", "stopped"), camp(pinned, "started", id="1")),
+            [lc("1", "a", STARTED)],
+        )
+        assert kinds(plan.errors) == [("a", "conflict")]
+        assert [a.campaign for a in plan.actions] == []  # nothing stops the pinned one
+
+
+def test_a_partial_plan_cannot_take_a_campaign_pinned_outside_the_selection() -> None:
+    # `--target a` must not clear live campaign 1, which the manifest pins to a protected
+    # campaign left out of the selection
+    d = desired(camp("a", "cleared"), camp("keep", "stopped", id="1", protect=True))
+    plan = make_plan(d, [lc("1", "a", STARTED, 40)], targets=["a"])
+    assert plan.actions == ()
+    assert kinds(plan.errors) == [("a", "conflict")]
 
 
 # -- drift, protect --------------------------------------------------------------------
