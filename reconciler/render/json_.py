@@ -11,4 +11,13 @@ __all__ = ["render_json"]
 
 def render_json(plan: Plan) -> str:
     # sort_keys off: `to_dict` already lists keys in a reading order; indent for diffs in CI
-    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    data = plan.to_dict()
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (a manifest file name in bytes that are not UTF-8, a live value
+        # with "\ud800"): written as is, it is not UTF-8 and crashes the plan file; as a
+        # \u escape it is valid JSON that reads back to the very same data
+        text = json.dumps(data, indent=2, ensure_ascii=True) + "\n"
+    return text

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from reconciler.desired import Campaign, Desired, Operation
+from reconciler.errors import Location
+from reconciler.live import LiveCampaign
 from reconciler.plan import Plan
-from reconciler.planfile import validate_plan_dict
+from reconciler.planfile import read_plan, validate_plan_dict, write_plan
+from reconciler.planner import make_plan
 from reconciler.render.json_ import render_json
+from reconciler.vocabulary import DesiredState, LiveStatus
 
-from .plans import four_kinds, with_error
+from .plans import P, four_kinds, with_error
 
 
 def test_json_is_the_plan_document_and_validates_against_the_schema() -> None:
@@ -39,3 +45,17 @@ def test_schema_rejects_what_apply_must_not_trust() -> None:
     assert any(p.startswith("at actions/0/action") for p in problems)
     assert any(p.startswith("at actions/2") and "params" in p for p in problems)
     assert any(p.startswith("at summary/stop") for p in problems)
+
+
+def test_lone_surrogates_are_escaped_so_the_json_stays_utf8(tmp_path: Path) -> None:
+    # a manifest whose file name is not UTF-8 (os gives "\udcff"), a live name with "\ud800"
+    d = Desired(
+        Operation(),
+        (Campaign("a", P, DesiredState.STOPPED, location=Location("d/\udcff.yaml", 3, 5)),),
+    )
+    plan = make_plan(d, [LiveCampaign("9", "x\ud800", P, LiveStatus.STOPPED, 0)])
+    text = render_json(plan)
+    text.encode("utf-8")  # no UnicodeEncodeError: printable and writable
+    assert json.loads(text) == plan.to_dict()
+    write_plan(plan, tmp_path / "plan.json")
+    assert read_plan(tmp_path / "plan.json") == plan
