@@ -68,6 +68,8 @@ _LIST_FIELDS = frozenset(
 _HOSTNAME = re.compile(
     r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$"
 )
+#: what a `wolkvox-token` header value may hold: visible ASCII, inner spaces and tabs
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?$")
 #: transport failures that prove the request never reached the server
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: how much of an unexpected body an error message quotes
@@ -157,6 +159,13 @@ class WolkvoxClient:
             raise ConfigError("backoff and max_backoff must not be negative")
         if not token.reveal():
             raise ConfigError("the API token is empty")
+        if not _HEADER_VALUE.match(token.reveal()):
+            # httpx would crash on non-ASCII, and quote a control character's header in its
+            # error (as bytes, escaped: out of reach of redaction). Never name the value.
+            raise ConfigError(
+                "the API token contains characters an HTTP header cannot carry (non-ASCII "
+                "or control characters such as a newline): check the variable that holds it"
+            )
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.timeout = timeout
         self.max_in_flight = max_in_flight

@@ -865,6 +865,24 @@ def test_config_errors_do_not_carry_the_token() -> None:
     assert TOKEN not in str(info.value)
 
 
+@pytest.mark.parametrize("bad", ["tok\nx: y", "tok\x01x", "tok\u00e9n", "a\rb"])
+def test_a_token_no_header_can_carry_is_a_config_error_that_does_not_quote_it(
+    api: respx.MockRouter, bad: str
+) -> None:
+    api.route().mock(return_value=answer(200, data=[]))
+    with pytest.raises(ConfigError, match="cannot carry") as info:
+        WolkvoxClient(BASE, Secret(bad))
+    assert bad not in str(info.value) and repr(bad)[1:-1] not in str(info.value)
+    assert api.calls.call_count == 0
+
+
+def test_a_token_with_inner_spaces_is_sent_as_is(api: respx.MockRouter) -> None:
+    route = api.route().mock(return_value=answer(200, data=[]))
+    with WolkvoxClient(BASE, Secret("Bearer abc 123")) as client:
+        client.list_campaigns()
+    assert route.calls.last.request.headers["wolkvox-token"] == "Bearer abc 123"
+
+
 # -- logging ----------------------------------------------------------------------------------
 
 
