@@ -340,7 +340,19 @@ class _Run:
                     self._record("adopted", action, found)
                     return found, True
                 if attempt >= self.max_create_attempts or self.stop_event.is_set():
-                    raise
+                    # The list was re-read already: say what it showed, rather than the
+                    # client's advice to re-read it.
+                    times = "once" if attempt == 1 else f"{attempt} times"
+                    last = exc.message.split("; ")[0]
+                    raise OutcomeUnknown(
+                        f"sent {times} and never answered (last: {last}); "
+                        f"the live list re-read {self.recheck_delay:g} s after it shows no "
+                        f"campaign named {action.campaign!r}: not sending the create again in "
+                        "this run (the next apply's plan will show whether it exists)",
+                        call=exc.call,
+                        campaign=exc.campaign,
+                        status_code=exc.status_code,
+                    ) from exc
                 self._record("create-again", action, None, attempt=attempt + 1)
 
     def _look_for(self, action: Action, unknown: OutcomeUnknown) -> str | None:

@@ -133,6 +133,12 @@ def test_ambiguous_create_that_made_nothing_is_sent_again_bounded() -> None:
     report = apply_plan(Plan((create("x"),)), client, recheck_delay=0, max_create_attempts=3)
     assert [api for api, _ in client.log] == ["create_campaign", "campaigns"] * 3
     assert report.outcomes[0].status == "failed"
+    # the error says what the re-read showed, not "re-read the live list" advice
+    error = report.outcomes[0].error or ""
+    assert "sent 3 times and never answered" in error and "shows no campaign named 'x'" in error, (
+        error
+    )
+    assert "re-read the live list before" not in error
     assert client.rows == {}
 
 
