@@ -100,7 +100,7 @@ class Action:
 @dataclass(frozen=True)
 class Finding:
     """A warning or an error of the plan. `kind` is a stable, machine-readable word:
-    drift, unmanaged, duplicate-live-name, type-mismatch, protected, quota, threshold,
+    drift, unmanaged, duplicate-live-name, type-mismatch, protected, quota, threshold, target,
     id-not-found, conflict (one live campaign claimed by two desired ones)."""
 
     kind: str

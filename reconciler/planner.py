@@ -82,7 +82,24 @@ def make_plan(
         live_started=sum(1 for lc in live if lc.status is LiveStatus.STARTED),
     )
     return replace(
-        plan, warnings=plan.warnings + _budget_warnings(plan, desired.operation, thresholds)
+        plan,
+        warnings=plan.warnings
+        + _selection_warnings(desired, targets)
+        + _budget_warnings(plan, desired.operation, thresholds),
+    )
+
+
+def _selection_warnings(desired: Desired, targets: Sequence[str]) -> tuple[Finding, ...]:
+    """A `--target` that matches no campaign is almost always a typo: say so, rather than
+    let "No changes." suggest that everything is in sync."""
+    names = [c.name for c in desired.campaigns]
+    return tuple(
+        Finding(
+            kind="target",
+            message=f"--target {target!r} matches no campaign in the manifests",
+        )
+        for target in targets
+        if not any(fnmatch.fnmatchcase(name, target) for name in names)
     )
 
 

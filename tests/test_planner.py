@@ -516,3 +516,15 @@ def test_execute_helper_applies_every_kind() -> None:
     )
     after = {x.name: (x.status, x.records) for x in execute(plan, live)}
     assert after == {"s": (STOPPED, 0), "t": (STARTED, 0), "n": (STARTED, 0)}
+
+
+def test_a_target_that_matches_nothing_warns_instead_of_looking_in_sync() -> None:
+    plan = make_plan(
+        desired(camp("sales-a"), camp("sales-b")),
+        [lc("1", "sales-a", STARTED), lc("2", "sales-b", STARTED)],
+        targets=("sales-*", "salse-c"),
+    )
+    assert not plan.actions
+    assert [(w.kind, w.message) for w in plan.warnings] == [
+        ("target", "--target 'salse-c' matches no campaign in the manifests")
+    ]
