@@ -145,7 +145,10 @@ class WolkvoxClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = random.random,
+        interrupted: threading.Event | None = None,
     ) -> None:
+        """`interrupted`: once set (apply's Ctrl-C), a failed call is not retried and a
+        wait before a retry ends at once: the call in flight finishes, nothing more."""
         if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
             raise ConfigError(
                 f"max_in_flight must be 1 or {MAX_IN_FLIGHT} (the vendor allows at most "
@@ -175,6 +178,7 @@ class WolkvoxClient:
         self._max_backoff = max_backoff
         self._sleep = sleep
         self._random = random
+        self._interrupted = interrupted
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._count_lock = threading.Lock()
         self._calls = 0
@@ -349,11 +353,10 @@ class WolkvoxClient:
                 if not exc.retryable:
                     raise
                 if attempt == attempts:
-                    raise type(exc)(
-                        f"{exc.message} (gave up after {attempts} attempts)",
-                        call=exc.call,
-                        campaign=exc.campaign,
-                        status_code=exc.status_code,
+                    raise _with_note(exc, f"gave up after {attempts} attempts") from None
+                if self._is_interrupted():
+                    raise _with_note(
+                        exc, f"not retried: interrupted after attempt {attempt}"
                     ) from None
                 # Full jitter: spreads out two threads (or two CI jobs) that failed together.
                 ceiling = min(self._max_backoff, self._backoff * 2 ** (attempt - 1))
@@ -367,8 +370,16 @@ class WolkvoxClient:
                     attempt + 1,
                     attempts,
                 )
-                self._sleep(delay)
+                if self._interrupted is None:
+                    self._sleep(delay)
+                elif self._interrupted.wait(delay):  # ends early on Ctrl-C
+                    raise _with_note(
+                        exc, f"not retried: interrupted after attempt {attempt}"
+                    ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _is_interrupted(self) -> bool:
+        return self._interrupted is not None and self._interrupted.is_set()
 
     def _attempt(self, call: _Call, attempt: int, attempts: int) -> dict[str, Any]:
         started = time.monotonic()
@@ -543,6 +554,15 @@ def _tls_context() -> ssl.SSLContext:
     """httpx's default verifying context, built once: loading the CA bundle takes tens of
     milliseconds, and a run (or a test suite) makes many clients."""
     return httpx.create_ssl_context()
+
+
+def _with_note(exc: ApiError, note: str) -> ApiError:
+    return type(exc)(
+        f"{exc.message} ({note})",
+        call=exc.call,
+        campaign=exc.campaign,
+        status_code=exc.status_code,
+    )
 
 
 def _unknown(what: str) -> str:

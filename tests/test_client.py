@@ -883,6 +883,32 @@ def test_a_token_with_inner_spaces_is_sent_as_is(api: respx.MockRouter) -> None:
     assert route.calls.last.request.headers["wolkvox-token"] == "Bearer abc 123"
 
 
+def test_once_interrupted_a_failed_call_is_not_retried(
+    api: respx.MockRouter, make: Callable[..., WolkvoxClient]
+) -> None:
+    interrupted = threading.Event()
+    route = api.put(CAMPAIGN_URL).mock(side_effect=[vendor_error(503, "busy"), answer(202)])
+    client = make(interrupted=interrupted)
+    interrupted.set()
+    with pytest.raises(TransientError, match="not retried: interrupted after attempt 1"):
+        client.start(CampaignType.PREVIEW, "101")
+    assert route.call_count == 1
+
+
+def test_an_interrupt_during_the_wait_before_a_retry_ends_it_without_retrying(
+    api: respx.MockRouter, make: Callable[..., WolkvoxClient]
+) -> None:
+    interrupted = threading.Event()
+    route = api.put(CAMPAIGN_URL).mock(side_effect=[vendor_error(503, "busy"), answer(202)])
+    client = make(interrupted=interrupted, backoff=30.0, max_backoff=30.0)
+    threading.Timer(0.2, interrupted.set).start()
+    began = time.monotonic()
+    with pytest.raises(TransientError, match="not retried: interrupted"):
+        client.start(CampaignType.PREVIEW, "101")
+    assert time.monotonic() - began < 5
+    assert route.call_count == 1
+
+
 # -- logging ----------------------------------------------------------------------------------
 
 

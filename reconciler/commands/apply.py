@@ -175,8 +175,15 @@ def apply(
         operation = desired.operation
         where = Path(state_dir) if state_dir else state_dir_for(paths)
 
+    # set on Ctrl-C / SIGTERM while executing: the applier starts nothing new, the client
+    # retries nothing more
+    stop_event = threading.Event()
     client = WolkvoxClient.for_operation(
-        operation, endpoint=endpoint, max_in_flight=concurrency, timeout=timeout
+        operation,
+        endpoint=endpoint,
+        max_in_flight=concurrency,
+        timeout=timeout,
+        interrupted=stop_event,
     )
     token = token_from_env(operation.token_env)
     lock = OperationLock(where, lock_key(client.base_url, token), operation=client.base_url)
@@ -189,7 +196,7 @@ def apply(
                 err=True,
             )
         if saved is not None:
-            _run(saved, client, where, options, saved=True)
+            _run(saved, client, where, options, stop_event, saved=True)
             return
         from ..planner import make_plan
 
@@ -203,7 +210,7 @@ def apply(
             thresholds=thresholds,
             endpoint=endpoint,
         )
-        _run(fresh, client, where, options, saved=False)
+        _run(fresh, client, where, options, stop_event, saved=False)
 
 
 @dataclass(frozen=True)
@@ -242,7 +249,15 @@ def _endpoint_for_saved(plan: Plan, endpoint: str | None) -> str | None:
     return endpoint or recorded
 
 
-def _run(plan: Plan, client: WolkvoxClient, where: Path, options: _Options, *, saved: bool) -> None:
+def _run(
+    plan: Plan,
+    client: WolkvoxClient,
+    where: Path,
+    options: _Options,
+    stop_event: threading.Event,
+    *,
+    saved: bool,
+) -> None:
     from ..apply.applier import apply_plan
     from ..apply.journal import Journal
     from ..apply.stale import stale_reasons
@@ -281,7 +296,6 @@ def _run(plan: Plan, client: WolkvoxClient, where: Path, options: _Options, *, s
             f"{what}; nothing was executed ({hint}):\n" + "\n".join(f"  {c}" for c in changes)
         )
 
-    stop_event = threading.Event()
     show_bar = sys.stdout.isatty() and sys.stderr.isatty()
     bar_cm = click.progressbar(length=n, label="Applying", file=sys.stderr) if show_bar else None
     bar = bar_cm.__enter__() if bar_cm is not None else None
