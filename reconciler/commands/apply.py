@@ -25,6 +25,7 @@ import click
 from ..desired import Operation
 from ..errors import ApplyError, ConfigError, PlanError
 from ..plan import Plan, Thresholds
+from ..secret import redact_all
 from ..vocabulary import Unmanaged
 
 if TYPE_CHECKING:  # the client and applier are imported when apply runs, not for --help
@@ -143,7 +144,10 @@ def apply(
     if plan_file and (targets or excludes):
         raise click.UsageError("--target/--exclude apply to manifests; a saved plan is as saved")
     setup_logging(verbose)
-    wait = parse_duration(lock_timeout)
+    try:
+        wait = parse_duration(lock_timeout)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--lock-timeout'") from None
     thresholds = Thresholds(
         max_clears=max_clears, max_stop_pct=max_stop_pct, min_campaigns=min_campaigns
     )
@@ -264,7 +268,8 @@ def _run(
     from ..render.text import render_text
 
     color = options.color
-    click.echo(render_text(plan, color=color))
+    # the plan and outcomes show live values: redacted like every other line printed
+    click.echo(redact_all(render_text(plan, color=color)))
     plan.check_safety(options.thresholds, force=options.force)
     if not plan.has_changes:
         click.echo("Nothing to apply.")
@@ -305,7 +310,7 @@ def _run(
             # the bar has no newline: erase it, or the line would be glued to its end
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
-        click.echo(_outcome_line(outcome, color))
+        click.echo(redact_all(_outcome_line(outcome, color)))
         if bar is not None:
             bar.update(1)
 
@@ -338,7 +343,7 @@ def _run(
             interrupted=report.interrupted,
             api_calls=client.calls,
         )
-    click.echo(_summary(report, client.calls))
+    click.echo(redact_all(_summary(report, client.calls)))
     if report.interrupted:
         click.echo("Interrupted: in-flight calls finished; run apply again to finish.", err=True)
         raise click.exceptions.Exit(130)

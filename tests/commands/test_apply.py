@@ -274,6 +274,19 @@ def test_the_token_appears_nowhere_at_v_with_faults_on(
     assert TOKEN not in text
 
 
+def test_a_live_value_equal_to_the_token_is_redacted_from_the_shown_plan(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    # someone pasted the token into a campaign's description in the console: apply shows
+    # that description in its drift warning, and must not print the token with it
+    seed = {"campaigns": [row("11", "inbound-a", "preview", "Stopped", 0, TOKEN)]}
+    sim = simulator(seed, "--token", TOKEN)
+    result = apply(sim, str(manifest), "--auto-approve")
+    assert result.returncode == 0, result.stderr
+    assert "description differs" in result.stdout
+    assert TOKEN not in result.stdout + result.stderr
+
+
 def test_ctrl_c_lets_in_flight_calls_finish_prints_what_was_done_and_exits_130(
     simulator: StartSimulator, tmp_path: Path
 ) -> None:
@@ -407,7 +420,7 @@ def test_lock_timeout_durations(text: str, seconds: float) -> None:
 
 def test_a_bad_lock_timeout_is_a_clear_error(manifest: Path) -> None:
     result = run_cli("apply", str(manifest), "--lock-timeout", "soon")
-    assert result.returncode == 1 and "invalid duration 'soon'" in result.stderr
+    assert result.returncode == 2 and "invalid duration 'soon'" in result.stderr
 
 
 def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
