@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -150,3 +151,15 @@ class Simulator:
         response.raise_for_status()
         data: list[dict[str, str]] = response.json()["data"]
         return data
+
+
+def row(cid: str, name: str, type: str, status: str, records: int, desc: str) -> dict[str, Any]:
+    """One seed row for the simulator, in the list endpoint's field names."""
+    return {
+        "campaign_id": cid,
+        "campaign_name": name,
+        "type_campaign": type,
+        "status": status,
+        "records": records,
+        "campaign_description": desc,
+    }

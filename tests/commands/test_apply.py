@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from reconciler.apply.journal import read_journal
-from tests.helpers import CLI, Simulator, run_cli
+from tests.helpers import CLI, Simulator, row, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -36,17 +36,6 @@ campaigns:
   - {name: quiet-c, type: preview, state: stopped, description: fourth}
   - {name: fresh-d, type: predictive, state: stopped, description: fifth}
 """
-
-
-def row(cid: str, name: str, type: str, status: str, records: int, desc: str) -> dict[str, Any]:
-    return {
-        "campaign_id": cid,
-        "campaign_name": name,
-        "type_campaign": type,
-        "status": status,
-        "records": records,
-        "campaign_description": desc,
-    }
 
 
 SEED = {

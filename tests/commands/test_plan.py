@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from reconciler.planfile import read_plan, validate_plan_dict
-from tests.helpers import Simulator, run_cli
+from tests.helpers import Simulator, row, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -42,17 +42,6 @@ campaigns:
     state: stopped
     description: fourth
 """
-
-
-def row(cid: str, name: str, type: str, status: str, records: int, desc: str) -> dict[str, Any]:
-    return {
-        "campaign_id": cid,
-        "campaign_name": name,
-        "type_campaign": type,
-        "status": status,
-        "records": records,
-        "campaign_description": desc,
-    }
 
 
 SEED = {
