@@ -9,7 +9,8 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -298,31 +299,41 @@ def test_ctrl_c_lets_in_flight_calls_finish_prints_what_was_done_and_exits_130(
     assert len(campaigns(sim)) == sum(e["action"] == "create" for e in outcomes)
 
 
-@pytest.mark.parametrize(("answer", "code"), [("yes", 0), ("y", 1)])
-def test_on_a_terminal_only_yes_proceeds(
-    simulator: StartSimulator, manifest: Path, answer: str, code: int
-) -> None:
+@contextmanager
+def _apply_on_a_terminal(
+    sim: Simulator, manifest: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`apply` with a pseudo-terminal on stdin, as an operator runs it; yields the process
+    and the terminal's end to type answers into."""
     import pty
 
-    sim = simulator(SEED, "--token", TOKEN)
-    before = campaigns(sim)
-    master, slave = pty.openpty()
+    terminal, stdin = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
     env.update(sim.env, NO_COLOR="1")
     try:
         proc = subprocess.Popen(
             [CLI, "apply", str(manifest)],
             env=env,
-            stdin=slave,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
         )
-        os.write(master, f"{answer}\n".encode())
-        out, err = proc.communicate(timeout=60)
+        yield proc, terminal
     finally:
-        os.close(master)
-        os.close(slave)
+        os.close(terminal)
+        os.close(stdin)
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes", 0), ("y", 1)])
+def test_on_a_terminal_only_yes_proceeds(
+    simulator: StartSimulator, manifest: Path, answer: str, code: int
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    before = campaigns(sim)
+    with _apply_on_a_terminal(sim, manifest) as (proc, terminal):
+        os.write(terminal, f"{answer}\n".encode())
+        raw_out, raw_err = proc.communicate(timeout=60)
+    out, err = raw_out.decode(), raw_err.decode()
     assert "Apply these 7 actions? Only 'yes' proceeds" in out
     assert proc.returncode == code, err
     if code:
@@ -334,21 +345,10 @@ def test_on_a_terminal_only_yes_proceeds(
 def test_a_change_between_the_shown_plan_and_execution_is_refused(
     simulator: StartSimulator, manifest: Path
 ) -> None:
-    import pty
     import select
 
     sim = simulator(SEED, "--token", TOKEN)
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
-    env.update(sim.env, NO_COLOR="1")
-    try:
-        proc = subprocess.Popen(
-            [CLI, "apply", str(manifest)],
-            env=env,
-            stdin=slave,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+    with _apply_on_a_terminal(sim, manifest) as (proc, terminal):
         assert proc.stdout is not None
         shown = b""
         deadline = time.monotonic() + 30
@@ -358,11 +358,8 @@ def test_a_change_between_the_shown_plan_and_execution_is_refused(
         # while the operator reads the plan, someone starts a campaign by hand
         sim.request("PUT", "/api/v2/campaign.php?api=start&type_campaign=preview&campaign_id=11")
         before = campaigns(sim)
-        os.write(master, b"yes\n")
+        os.write(terminal, b"yes\n")
         _out, err = proc.communicate(timeout=60)
-    finally:
-        os.close(master)
-        os.close(slave)
     assert proc.returncode == 1
     assert b"the live state changed since the plan above was made" in err
     assert b"inbound-a (id 11)" in err
