@@ -106,6 +106,10 @@ def _syntax_problem(file: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(where, f"character {exc.character!r} is not allowed in YAML")
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml >= 0.2.6 scans ahead and refuses ~1,000 levels itself, before our
+            # depth check sees the events: the message must not depend on its version
+            return Problem(_location(file, mark), f"nested more than {MAX_DEPTH} levels deep")
         parts = [p for p in (exc.context, exc.problem) if p]
         message = "; ".join(" ".join(p.split()) for p in parts) or "invalid YAML"
         return Problem(_location(file, mark), f"YAML syntax error: {message}")
