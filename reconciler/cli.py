@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from .errors import ManifestError, ReconcilerError
+from .errors import Interrupted, ManifestError, ReconcilerError, UsageError
 from .secret import redact_all
 
 __all__ = ["COMMANDS", "cli", "main"]
@@ -61,8 +61,10 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
+    from .commands import Verdict
+
     try:
-        return cli.main(args=argv, prog_name="wolkvox-reconciler", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="wolkvox-reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -73,6 +75,12 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except UsageError as exc:
+        click.echo(redact_all(f"Error: {exc}"), err=True)
+        sys.exit(2)
+    except Interrupted as exc:
+        click.echo(redact_all(str(exc)), err=True)
         sys.exit(130)
     except ManifestError as exc:
         for problem in exc.problems:
@@ -90,6 +98,7 @@ def main(argv: list[str] | None = None) -> Any:
             log.write(redact_all(traceback.format_exc()))
         click.echo(f"Internal error (a bug in wolkvox-reconciler); details in {log.name}", err=True)
         sys.exit(3)
+    sys.exit(2 if result is Verdict.CHANGES_PRESENT else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
     ReconcilerError
     ├── ManifestError          bad manifest input; carries every located Problem
     ├── ConfigError            bad command-line / environment configuration (missing token…)
+    │   └── UsageError         options that cannot go together (the CLI's exit 2)
     ├── ApiError               a vendor API call failed; names the call and the campaign
     │   ├── AuthError          401, or 403 "PLEASE VALIDATE TOKEN"             (never retried)
     │   ├── QuotaExhausted     403 "TOKEN LIMIT EXCEEDED"                      (never retried)
@@ -12,10 +13,15 @@
     │   ├── NotFound           unknown campaign_id / type mismatch             (never retried)
     │   ├── BadRequest         400 of any other kind                           (never retried)
     │   └── ProtocolError      not JSON, an HTML page, a wrong shape, `error` set on 200
-    ├── PlanError              a plan cannot be made, read or trusted (stale, bad file)
-    └── ApplyError             apply refused or stopped (lock held, unsafe plan, not approved)
-        ├── LockHeld
-        └── UnsafePlan
+    ├── PlanError              a plan cannot be made, read or trusted (bad file)
+    │   ├── StalePlan          the live state moved since the plan was made (`changes`)
+    │   └── PlanMismatch       a saved plan is altered, foreign, or no longer what the
+    │                          manifests and live state produce (`differences`)
+    └── ApplyError             apply refused or stopped (not approved)
+        ├── LockHeld           another apply of the operation runs (`holder`)
+        ├── UnsafePlan         past a safety threshold (`reasons`)
+        ├── ApplyFailed        an action failed (`report`)
+        └── Interrupted        Ctrl-C / SIGTERM: in-flight calls finished (`report`)
 
 Messages never contain the token: it travels as a `secret.Secret`, which never prints
 itself, and the CLI redacts it from anything it prints as a last line of defence.
@@ -23,27 +29,34 @@ itself, and the CLI redacts it from anything it prints as a last line of defence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ApiError",
     "ApplyError",
+    "ApplyFailed",
     "AuthError",
     "BadRequest",
     "ConcurrencyLimited",
     "ConfigError",
+    "Interrupted",
     "Location",
     "LockHeld",
     "ManifestError",
     "NotFound",
     "OutcomeUnknown",
     "PlanError",
+    "PlanMismatch",
     "Problem",
     "ProtocolError",
     "QuotaExhausted",
     "ReconcilerError",
+    "StalePlan",
     "TransientError",
     "UnsafePlan",
+    "UsageError",
 ]
 
 
@@ -91,6 +104,10 @@ def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
 
 class ConfigError(ReconcilerError):
     """Configuration is missing or wrong (no endpoint, no token, bad option)."""
+
+
+class UsageError(ConfigError):
+    """The command was called wrong (exclusive options, `--out` naming a manifest): exit 2."""
 
 
 class ApiError(ReconcilerError):
@@ -167,13 +184,70 @@ class PlanError(ReconcilerError):
     """A plan cannot be computed, read, or trusted."""
 
 
+def _listed(items: Sequence[str], most: int = 10) -> str:
+    """At most `most` items, one per line, then how many more."""
+    lines = [f"  {item}" for item in items[:most]]
+    if len(items) > most:
+        lines.append(f"  … and {len(items) - most} more")
+    return "\n".join(lines)
+
+
+class StalePlan(PlanError):
+    """The campaigns a plan manages changed since it was made; `changes` says how."""
+
+    def __init__(self, changes: Sequence[str], *, saved: bool) -> None:
+        self.changes = tuple(changes)
+        self.saved = saved
+        if saved:
+            what, hint = "saved plan is stale", "make the plan again"
+        else:
+            what = "the live state changed since the plan above was made"
+            hint = "run apply again to see the new plan"
+        super().__init__(f"{what}; nothing was executed ({hint}):\n{_listed(self.changes)}")
+
+
+class PlanMismatch(PlanError):
+    """A saved plan that apply will not execute: altered, made for another operation, or
+    not what the manifests and the live state produce now; `differences` says why."""
+
+    def __init__(self, summary: str, differences: Sequence[str] = ()) -> None:
+        self.summary = summary
+        self.differences = tuple(differences)
+        text = summary if not differences else f"{summary}:\n{_listed(self.differences)}"
+        super().__init__(text)
+
+
 class ApplyError(ReconcilerError):
     """An apply was refused or could not run."""
 
 
 class LockHeld(ApplyError):
-    """Another apply holds the operation's lock."""
+    """Another apply holds the operation's lock; `holder` describes it (or is empty)."""
+
+    def __init__(self, message: str, *, holder: str = "") -> None:
+        self.holder = holder
+        super().__init__(message)
 
 
 class UnsafePlan(ApplyError):
-    """The plan exceeds a safety threshold; `--force` overrides."""
+    """The plan exceeds a safety threshold; `--force` overrides. `reasons`: which ones."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("unsafe plan (use --force to apply anyway): " + "; ".join(self.reasons))
+
+
+class ApplyFailed(ApplyError):
+    """Some actions failed; `report` is the applier's `ApplyReport` (done, failed, skipped)."""
+
+    def __init__(self, message: str, *, report: Any) -> None:
+        self.report = report
+        super().__init__(message)
+
+
+class Interrupted(ApplyError):
+    """Ctrl-C or SIGTERM stopped the apply after the calls in flight; `report` as above."""
+
+    def __init__(self, message: str, *, report: Any) -> None:
+        self.report = report
+        super().__init__(message)

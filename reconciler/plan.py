@@ -3,14 +3,15 @@
 The planner (`planner.py`) builds a Plan from desired × live; renderers (`render/`) print
 it; the applier (`applier.py`) executes it. The order of `Plan.actions` *is* the execution
 order: the constructor sorts by phase (stop, clear, create, start), then by campaign name.
-`to_dict()` / `from_dict()` are the saved-plan format (`schemas/plan.schema.json`); it
-never holds the token.
+`to_dict()` / `from_dict()` are the plan's part of the saved-plan document
+(`schemas/plan.schema.json`); the operation, endpoint and manifests it was made from are the
+saved plan's own (`planfile.SavedPlan`). Neither ever holds the token.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -21,13 +22,15 @@ __all__ = [
     "FORMAT_VERSION",
     "Action",
     "ActionKind",
+    "ActionReason",
     "Finding",
+    "FindingKind",
     "Fingerprint",
     "Plan",
     "Thresholds",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class ActionKind(str, Enum):
@@ -47,6 +50,31 @@ class ActionKind(str, Enum):
         return {"stop": "~", "clear": "-", "create": "+", "start": "~"}[self.value]
 
 
+class ActionReason(str, Enum):
+    """Why the planner chose an action (Terraform's `ActionReason`): a closed set."""
+
+    NOT_LIVE = "not-live"  # create: no live campaign is this one
+    CREATED_BY_PLAN = "created-by-plan"  # start: of a campaign this plan creates
+    STATE = "state"  # start / stop: live status differs from the desired state
+    RECORDS = "records"  # clear: desired cleared, live has records
+    UNMANAGED = "unmanaged"  # stop: in no manifest, and operation.unmanaged is stop
+
+
+class FindingKind(str, Enum):
+    """The machine-readable kind of a warning or an error (shown in brackets)."""
+
+    DRIFT = "drift"
+    UNMANAGED = "unmanaged"
+    DUPLICATE_LIVE_NAME = "duplicate-live-name"
+    TYPE_MISMATCH = "type-mismatch"
+    PROTECTED = "protected"
+    QUOTA = "quota"
+    THRESHOLD = "threshold"
+    TARGET = "target"
+    ID_NOT_FOUND = "id-not-found"
+    CONFLICT = "conflict"  # one live campaign claimed by two desired ones
+
+
 @dataclass(frozen=True)
 class Action:
     """One API call apply will make. `campaign_id` is None for a create, and for the start
@@ -56,8 +84,9 @@ class Action:
     campaign: str
     type: CampaignType
     campaign_id: str | None
-    reason: str
+    reason: str  # for people: what the planner saw ("live Stopped, desired started")
     params: Mapping[str, str] | None = None  # the exact create body; create only
+    why: ActionReason = ActionReason.STATE
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
@@ -79,6 +108,7 @@ class Action:
             "type": self.type.value,
             "campaign_id": self.campaign_id,
             "reason": self.reason,
+            "why": self.why.value,
         }
         if self.params is not None:
             data["params"] = dict(self.params)
@@ -94,25 +124,31 @@ class Action:
             campaign_id=data.get("campaign_id"),
             reason=data.get("reason", ""),
             params=dict(params) if params is not None else None,
+            why=ActionReason(data.get("why", ActionReason.STATE.value)),
         )
+
+    def identity(self) -> tuple[str, str, str, str | None, tuple[tuple[str, str], ...] | None]:
+        """What makes two plans' actions the same call: kind, campaign, type, id, body."""
+        body = tuple(sorted(self.params.items())) if self.params is not None else None
+        return (self.kind.value, self.campaign, self.type.value, self.campaign_id, body)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A warning or an error of the plan. `kind` is a stable, machine-readable word:
-    drift, unmanaged, duplicate-live-name, type-mismatch, protected, quota, threshold, target,
-    id-not-found, conflict (one live campaign claimed by two desired ones)."""
+    """A warning or an error of the plan."""
 
-    kind: str
+    kind: FindingKind
     message: str
     campaign: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"campaign": self.campaign, "kind": self.kind, "message": self.message}
+        return {"campaign": self.campaign, "kind": self.kind.value, "message": self.message}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        return cls(kind=data["kind"], message=data["message"], campaign=data.get("campaign"))
+        return cls(
+            kind=FindingKind(data["kind"]), message=data["message"], campaign=data.get("campaign")
+        )
 
 
 @dataclass(frozen=True)
@@ -150,12 +186,6 @@ class Plan:
     warnings: tuple[Finding, ...] = ()
     errors: tuple[Finding, ...] = ()
     fingerprints: tuple[Fingerprint, ...] = ()
-    #: the operation, as the saved plan needs it to run again: server, token_env,
-    #: unmanaged, daily_quota, endpoint (scheme+host; never the token)
-    operation: Mapping[str, Any] = field(default_factory=dict)
-    #: the desired campaigns, as plain dicts (name, type, state, …)
-    desired: tuple[Mapping[str, Any], ...] = ()
-    partial: bool = False
     targets: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     live_total: int = 0
@@ -166,6 +196,11 @@ class Plan:
         object.__setattr__(self, "actions", ordered)
 
     # -- facts -------------------------------------------------------------------------
+
+    @property
+    def partial(self) -> bool:
+        """A `--target` / `--exclude` selection: only some campaigns were planned."""
+        return bool(self.targets or self.excludes)
 
     @property
     def has_changes(self) -> bool:
@@ -219,14 +254,13 @@ class Plan:
             )
         reasons = self.threshold_violations(thresholds)
         if reasons and not force:
-            raise UnsafePlan("unsafe plan (use --force to apply anyway): " + "; ".join(reasons))
+            raise UnsafePlan(reasons)
 
     # -- the saved form ----------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan's part of the saved document (`planfile` adds the rest)."""
         return {
-            "format_version": FORMAT_VERSION,
-            "operation": dict(self.operation),
             "partial": self.partial,
             "targets": list(self.targets),
             "excludes": list(self.excludes),
@@ -237,25 +271,16 @@ class Plan:
             "api_calls": self.api_calls,
             "live": {"total": self.live_total, "started": self.live_started},
             "fingerprints": [f.to_dict() for f in self.fingerprints],
-            "desired": [dict(d) for d in self.desired],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
-        if data.get("format_version") != FORMAT_VERSION:
-            raise PlanError(
-                f"unsupported plan format_version {data.get('format_version')!r} "
-                f"(this version reads {FORMAT_VERSION})"
-            )
         live = data.get("live", {})
         return cls(
             actions=tuple(Action.from_dict(a) for a in data["actions"]),
             warnings=tuple(Finding.from_dict(w) for w in data.get("warnings", [])),
             errors=tuple(Finding.from_dict(e) for e in data.get("errors", [])),
             fingerprints=tuple(Fingerprint.from_dict(f) for f in data.get("fingerprints", [])),
-            operation=dict(data.get("operation", {})),
-            desired=tuple(dict(d) for d in data.get("desired", [])),
-            partial=bool(data.get("partial", False)),
             targets=tuple(data.get("targets", [])),
             excludes=tuple(data.get("excludes", [])),
             live_total=int(live.get("total", 0)),

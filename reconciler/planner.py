@@ -25,22 +25,22 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from .desired import Campaign, Desired, Operation, create_params
-from .errors import Location
 from .live import LiveCampaign
-from .plan import Action, ActionKind, Finding, Fingerprint, Plan, Thresholds
-from .vocabulary import CampaignType, DesiredState, LiveStatus
+from .plan import (
+    Action,
+    ActionKind,
+    ActionReason,
+    Finding,
+    FindingKind,
+    Fingerprint,
+    Plan,
+    Thresholds,
+)
+from .vocabulary import DesiredState, LiveStatus
 
-__all__ = [
-    "campaign_from_dict",
-    "campaign_to_dict",
-    "make_plan",
-    "operation_dict",
-    "selected",
-]
+__all__ = ["make_plan", "selected"]
 
 
 def make_plan(
@@ -50,7 +50,6 @@ def make_plan(
     targets: Sequence[str] = (),
     excludes: Sequence[str] = (),
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so a shared default is safe
-    endpoint: str | None = None,
 ) -> Plan:
     """The plan that brings `live` to `desired`. Never raises for a state it cannot fix:
     those become error findings, so that the whole picture is shown at once."""
@@ -73,9 +72,6 @@ def make_plan(
         warnings=tuple(builder.warnings),
         errors=tuple(builder.errors),
         fingerprints=tuple(sorted(builder.fingerprints, key=lambda f: f.campaign)),
-        operation=operation_dict(desired.operation, endpoint),
-        desired=tuple(campaign_to_dict(c) for c in desired.campaigns),
-        partial=partial,
         targets=tuple(targets),
         excludes=tuple(excludes),
         live_total=len(live),
@@ -95,7 +91,7 @@ def _selection_warnings(desired: Desired, targets: Sequence[str]) -> tuple[Findi
     names = [c.name for c in desired.campaigns]
     return tuple(
         Finding(
-            kind="target",
+            kind=FindingKind.TARGET,
             message=f"--target {target!r} matches no campaign in the manifests",
         )
         for target in targets
@@ -140,7 +136,7 @@ class _Builder:
         if c.id is None and pinned_by != c.name:
             self.errors.append(
                 Finding(
-                    "conflict",
+                    FindingKind.CONFLICT,
                     f"live campaign {current.campaign_id} is named {c.name!r}, but "
                     f"{pinned_by!r} pins it with `id: {current.campaign_id}`; pin "
                     f"{c.name!r} to another id, or rename one of them",
@@ -152,7 +148,7 @@ class _Builder:
             other = self.bound[current.campaign_id]
             self.errors.append(
                 Finding(
-                    "conflict",
+                    FindingKind.CONFLICT,
                     f"live campaign {current.campaign_id} is claimed by both {other!r} and "
                     f"{c.name!r}; pin each to its own id",
                     c.name,
@@ -164,7 +160,7 @@ class _Builder:
         if current.type is not c.type:
             self.errors.append(
                 Finding(
-                    "type-mismatch",
+                    FindingKind.TYPE_MISMATCH,
                     f"live campaign {current.campaign_id} is {current.type.value}, the manifest "
                     f"says {c.type.value}; the API cannot change a campaign's type "
                     "(create one under another name, or fix the manifest)",
@@ -183,7 +179,7 @@ class _Builder:
                 self.fingerprints.append(Fingerprint(c.name, None, None))
                 self.errors.append(
                     Finding(
-                        "id-not-found",
+                        FindingKind.ID_NOT_FOUND,
                         f"pinned id {c.id} is not among the {len(self.live)} live campaigns; "
                         "remove `id:` to create the campaign, or fix the id",
                         c.name,
@@ -196,7 +192,7 @@ class _Builder:
             self.claimed.update(m.campaign_id for m in matches)
             self.errors.append(
                 Finding(
-                    "duplicate-live-name",
+                    FindingKind.DUPLICATE_LIVE_NAME,
                     f"{len(matches)} live campaigns are named {c.name!r} (ids {ids}); "
                     "add `id:` to the manifest entry to say which one it manages",
                     c.name,
@@ -218,13 +214,19 @@ class _Builder:
                 None,
                 f"not live, desired {c.state.value}",
                 params=create_params(c),
+                why=ActionReason.NOT_LIVE,
             )
         )
         # a new campaign is Stopped and empty: only `started` needs another call
         if c.state is DesiredState.STARTED:
             self.actions.append(
                 Action(
-                    ActionKind.START, c.name, c.type, None, "created by this plan, desired started"
+                    ActionKind.START,
+                    c.name,
+                    c.type,
+                    None,
+                    "created by this plan, desired started",
+                    why=ActionReason.CREATED_BY_PLAN,
                 )
             )
 
@@ -234,7 +236,7 @@ class _Builder:
         if current.description.strip() != c.description.strip():
             self.warnings.append(
                 Finding(
-                    "drift",
+                    FindingKind.DRIFT,
                     f"description differs and the API cannot update it: live "
                     f"{current.description!r}, manifest {c.description!r}",
                     c.name,
@@ -243,7 +245,7 @@ class _Builder:
         if current.name != c.name:  # bound by pinned id; there is no rename call
             self.warnings.append(
                 Finding(
-                    "drift",
+                    FindingKind.DRIFT,
                     f"live campaign {current.campaign_id} is named {current.name!r}, the "
                     f"manifest says {c.name!r}; the API cannot rename a campaign",
                     c.name,
@@ -263,7 +265,7 @@ class _Builder:
             if c.protect:
                 self.errors.append(
                     Finding(
-                        "protected",
+                        FindingKind.PROTECTED,
                         f"desired cleared would delete the {current.records} records of live "
                         f"campaign {cid}, but it has `protect: true`; remove `protect` to "
                         "allow it, or change the state",
@@ -272,11 +274,22 @@ class _Builder:
                 )
             else:
                 self._act(
-                    ActionKind.CLEAR, c, cid, f"live {current.records} records, desired cleared"
+                    ActionKind.CLEAR,
+                    c,
+                    cid,
+                    f"live {current.records} records, desired cleared",
+                    ActionReason.RECORDS,
                 )
 
-    def _act(self, kind: ActionKind, c: Campaign, cid: str, reason: str) -> None:
-        self.actions.append(Action(kind, c.name, c.type, cid, reason))
+    def _act(
+        self,
+        kind: ActionKind,
+        c: Campaign,
+        cid: str,
+        reason: str,
+        why: ActionReason = ActionReason.STATE,
+    ) -> None:
+        self.actions.append(Action(kind, c.name, c.type, cid, reason, why=why))
 
     # -- unmanaged campaigns -------------------------------------------------------------
 
@@ -288,7 +301,7 @@ class _Builder:
             if policy == "warn":
                 self.warnings.append(
                     Finding(
-                        "unmanaged",
+                        FindingKind.UNMANAGED,
                         f"live campaign {lc.campaign_id} ({lc.type.value}, {lc.status.value}, "
                         f"{lc.records} records) is in no manifest",
                         lc.name,
@@ -303,6 +316,7 @@ class _Builder:
                         lc.type,
                         lc.campaign_id,
                         "unmanaged and live Started, operation.unmanaged is stop",
+                        why=ActionReason.UNMANAGED,
                     )
                 )
 
@@ -315,71 +329,11 @@ def _budget_warnings(
     if quota is not None and plan.api_calls > quota:
         found.append(
             Finding(
-                "quota",
+                FindingKind.QUOTA,
                 f"apply will make {plan.api_calls} API calls, more than operation.daily_quota "
                 f"{quota}; it would run out of tokens part-way",
             )
         )
     for reason in plan.threshold_violations(thresholds):
-        found.append(Finding("threshold", f"apply will refuse without --force: {reason}"))
+        found.append(Finding(FindingKind.THRESHOLD, f"apply will refuse without --force: {reason}"))
     return tuple(found)
-
-
-def operation_dict(operation: Operation, endpoint: str | None) -> dict[str, Any]:
-    """What a saved plan records of the operation: enough to run again, never the token
-    (only the name of the variable holding it) nor credentials in the endpoint URL."""
-    return {
-        "server": operation.server,
-        "token_env": operation.token_env,
-        "unmanaged": operation.unmanaged.value,
-        "daily_quota": operation.daily_quota,
-        "endpoint": _safe_endpoint(endpoint),
-    }
-
-
-def _safe_endpoint(endpoint: str | None) -> str | None:
-    if not endpoint:
-        return None
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets, or the port cannot be told apart
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    # userinfo, query and fragment are dropped: any of them could carry a credential
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-
-
-def campaign_to_dict(c: Campaign) -> dict[str, Any]:
-    """A desired campaign as plain JSON data (the saved plan's `desired`)."""
-    return {
-        "name": c.name,
-        "type": c.type.value,
-        "state": c.state.value,
-        "description": c.description,
-        "skill_id": c.skill_id,
-        "start_time": c.start_time,
-        "end_time": c.end_time,
-        "options": dict(c.options),
-        "enable_edition": c.enable_edition,
-        "protect": c.protect,
-        "id": c.id,
-        "source": str(c.location),
-    }
-
-
-def campaign_from_dict(data: Mapping[str, Any]) -> Campaign:
-    """The inverse of `campaign_to_dict` (apply uses it to re-plan from a saved plan)."""
-    return Campaign(
-        name=data["name"],
-        type=CampaignType(data["type"]),
-        state=DesiredState(data["state"]),
-        description=data.get("description", ""),
-        skill_id=data.get("skill_id", ""),
-        start_time=data.get("start_time", ""),
-        end_time=data.get("end_time", ""),
-        options=dict(data.get("options", {})),
-        enable_edition=bool(data.get("enable_edition", False)),
-        protect=bool(data.get("protect", False)),
-        id=data.get("id"),
-        location=Location(data.get("source", "<plan>")),
-    )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reconciler.desired import Campaign, Desired, Operation, create_params
 from reconciler.live import LiveCampaign
 from reconciler.plan import Action, ActionKind, Plan, Thresholds
-from reconciler.planner import campaign_from_dict, campaign_to_dict, make_plan
+from reconciler.planner import make_plan
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
 
 PREVIEW = CampaignType.PREVIEW
@@ -342,54 +342,6 @@ def test_fingerprints_record_live_digest_or_none_for_new_campaigns() -> None:
         ("a", "1", live[0].fingerprint()),
         ("new", None, None),
     ]
-
-
-def test_operation_never_holds_the_token_or_url_credentials() -> None:
-    plan = make_plan(
-        desired(camp("a"), server="0032", token_env="MY_TOKEN", daily_quota=9),
-        [],
-        endpoint="http://user:hunter2@127.0.0.1:8765/base/?token=hunter2#x",
-    )
-    assert plan.operation == {
-        "server": "0032",
-        "token_env": "MY_TOKEN",
-        "unmanaged": "ignore",
-        "daily_quota": 9,
-        "endpoint": "http://127.0.0.1:8765/base",
-    }
-    assert "hunter2" not in json.dumps(plan.to_dict())
-
-
-@pytest.mark.parametrize(
-    ("given", "kept"),
-    [
-        ("http://[::1]:8765", "http://[::1]:8765"),
-        ("http://u:p@[fe80::1]/api/v2/", "http://[fe80::1]/api/v2"),
-        ("https://wv0002.wolkvox.com", "https://wv0002.wolkvox.com"),
-    ],
-)
-def test_an_ipv6_endpoint_keeps_its_brackets(given: str, kept: str) -> None:
-    # `apply --plan` connects to (or compares with) the endpoint the plan recorded
-    assert make_plan(desired(camp("a")), [], endpoint=given).operation["endpoint"] == kept
-
-
-def test_desired_campaigns_round_trip_through_plain_dicts() -> None:
-    c = camp(
-        "a",
-        "cleared",
-        description="d",
-        skill_id="3",
-        start_time="08:00:00",
-        end_time="17:30:00",
-        options={"opt2": "y"},
-        enable_edition=True,
-        protect=True,
-        id="4",
-        type=PREDICTIVE,
-    )
-    plan = make_plan(desired(c), [])
-    assert plan.desired == (campaign_to_dict(c),)
-    assert campaign_from_dict(json.loads(json.dumps(plan.desired[0]))) == c
 
 
 # -- properties ------------------------------------------------------------------------

@@ -10,11 +10,13 @@ The rules a user relies on (issue 5):
 - Quota and auth errors halt the run at once; any other failure halts it too unless
   `continue_on_error`. Halting means: no new call starts, in-flight calls finish, what was
   not run is reported as skipped with the reason.
-- An ambiguous create (`OutcomeUnknown`) is never simply repeated: the live list is read
-  again; a campaign with that name that was not there before is adopted (its id is used
-  from then on); only when none is there is the create sent again, at most
-  `max_create_attempts` times in all. If the list cannot be read the action fails without
-  another create: the next run's plan sees the truth.
+- A create is never sent twice by the applier. After an ambiguous answer (`OutcomeUnknown`:
+  no answer, a 5xx, a 2xx without an id) the vendor may have committed it, and its list may
+  show a new campaign only seconds later: the list is read again after each of
+  `recheck_waits` (default 1, 2, 4, 8 s); a campaign with that name that was not there
+  before is adopted (its id is used from then on). None after the last read, or a list that
+  cannot be read: the action fails as "outcome unknown", and the next run's plan sees the
+  truth. (The client itself re-sends a create only when the request provably never left.)
 - `stop_event` (set on Ctrl-C) acts like a halt.
 
 The applier retries nothing else: the client already retries what is safe to retry.
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
@@ -42,12 +44,34 @@ from ..plan import Action, ActionKind, Plan
 from ..vocabulary import CampaignType
 from .journal import Journal
 
-__all__ = ["ApplyClient", "ApplyReport", "Outcome", "apply_plan"]
+__all__ = [
+    "DEFAULT_RECHECK_WAITS",
+    "ApplyClient",
+    "ApplyReport",
+    "Outcome",
+    "apply_plan",
+    "recheck_waits_within",
+]
 
 Status = Literal["done", "failed", "skipped"]
 
 #: errors after which no further call can succeed in this run
 _FATAL = (QuotaExhausted, AuthError)
+#: seconds before each re-read of the list after an ambiguous create (15 s in all)
+DEFAULT_RECHECK_WAITS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
+
+
+def recheck_waits_within(total: float) -> tuple[float, ...]:
+    """Waits doubling from 1 s (or from `total`, if less) that add up to `total` seconds:
+    15 → (1, 2, 4, 8); 0 → (0,), a single re-read at once."""
+    if total <= 0:
+        return (0.0,)
+    waits: list[float] = []
+    step = min(1.0, total)
+    while sum(waits) < total:
+        waits.append(min(step, total - sum(waits)))
+        step *= 2
+    return tuple(waits)
 
 
 class ApplyClient(Protocol):
@@ -132,15 +156,14 @@ def apply_plan(
     on_outcome: Callable[[Outcome], None] | None = None,
     stop_event: threading.Event | None = None,
     known_ids: Collection[str] | None = None,
-    max_create_attempts: int = 3,
-    recheck_delay: float = 0.5,
+    recheck_waits: Sequence[float] = DEFAULT_RECHECK_WAITS,
 ) -> ApplyReport:
     """Execute `plan` (its actions, in order) and report what became of each.
 
     `known_ids`: the ids of the live list checked right before executing; a campaign
     found after an ambiguous create is adopted only if its id is not among them.
-    `recheck_delay`: seconds to wait before re-reading the list after an ambiguous create,
-    so that a create still being committed has a chance to show up.
+    `recheck_waits`: the seconds to wait before each re-read of the list after an
+    ambiguous create, so that a create committed late, or a list that lags, shows up.
     """
     if plan.errors:
         raise PlanError("the plan has errors and cannot be applied")
@@ -156,8 +179,7 @@ def apply_plan(
         on_outcome=on_outcome,
         stop_event=stop_event or threading.Event(),
         known_ids=frozenset(known_ids or ()),
-        max_create_attempts=max(1, max_create_attempts),
-        recheck_delay=recheck_delay,
+        recheck_waits=tuple(max(0.0, w) for w in recheck_waits) or (0.0,),
     )
     calls_before = client.calls
     for kind in ActionKind:
@@ -184,8 +206,7 @@ class _Run:
         on_outcome: Callable[[Outcome], None] | None,
         stop_event: threading.Event,
         known_ids: frozenset[str],
-        max_create_attempts: int,
-        recheck_delay: float,
+        recheck_waits: tuple[float, ...],
     ) -> None:
         self.client = client
         self.concurrency = concurrency
@@ -194,8 +215,7 @@ class _Run:
         self.on_outcome = on_outcome
         self.stop_event = stop_event
         self.known_ids = known_ids
-        self.max_create_attempts = max_create_attempts
-        self.recheck_delay = recheck_delay
+        self.recheck_waits = recheck_waits
         self.outcomes: dict[int, Outcome] = {}
         self.created: dict[str, str] = {}  # campaign name → id its create returned
         self.broken: dict[str, str] = {}  # campaign name → what went wrong with it
@@ -323,65 +343,60 @@ class _Run:
 
     def _create(self, action: Action) -> tuple[str, bool]:
         """The new campaign's id, and whether it was adopted after an ambiguous create."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return (
-                    self.client.create_campaign(
-                        action.type, action.params or {}, campaign=action.campaign
-                    ),
-                    False,
-                )
-            except OutcomeUnknown as exc:
-                self._record("ambiguous", action, None, error=str(exc), attempt=attempt)
-                found = self._look_for(action, exc)
-                if found is not None:
-                    self._record("adopted", action, found)
-                    return found, True
-                if attempt >= self.max_create_attempts or self.stop_event.is_set():
-                    # The list was re-read already: say what it showed, rather than the
-                    # client's advice to re-read it.
-                    times = "once" if attempt == 1 else f"{attempt} times"
-                    last = exc.message.split("; ")[0]
-                    raise OutcomeUnknown(
-                        f"sent {times} and never answered (last: {last}); "
-                        f"the live list re-read {self.recheck_delay:g} s after it shows no "
-                        f"campaign named {action.campaign!r}: not sending the create again in "
-                        "this run (the next apply's plan will show whether it exists)",
-                        call=exc.call,
-                        campaign=exc.campaign,
-                        status_code=exc.status_code,
-                    ) from exc
-                self._record("create-again", action, None, attempt=attempt + 1)
-
-    def _look_for(self, action: Action, unknown: OutcomeUnknown) -> str | None:
-        """The id of the campaign an ambiguous create made, or None if it made none."""
-        if self.recheck_delay > 0:
-            time.sleep(self.recheck_delay)
         try:
-            live = self.client.list_campaigns()
-        except ApiError as exc:
-            # A quota or auth refusal keeps its class: it must halt the run (even with
-            # continue_on_error), as it would have had it come from the create itself.
-            cls = type(exc) if isinstance(exc, _FATAL) else OutcomeUnknown
-            raise cls(
-                f"{unknown.message}; re-reading the live list to find out failed too ({exc}); "
-                "not creating again: the next plan will show whether it exists",
-                call="create_campaign",
-                campaign=action.campaign,
-                status_code=exc.status_code if cls is not OutcomeUnknown else None,
-            ) from exc
-        new = sorted(
-            lc.campaign_id
-            for lc in live
-            if lc.name == action.campaign and lc.campaign_id not in self.known_ids
-        )
-        if len(new) > 1:
-            raise OutcomeUnknown(
-                f"{len(new)} campaigns named {action.campaign!r} appeared (ids "
-                f"{', '.join(new)}); refusing to guess which one is ours",
-                call="create_campaign",
-                campaign=action.campaign,
+            new_id = self.client.create_campaign(
+                action.type, action.params or {}, campaign=action.campaign
             )
-        return new[0] if new else None
+        except OutcomeUnknown as exc:
+            self._record("ambiguous", action, None, error=str(exc))
+            found = self._look_for(action, exc)
+            self._record("adopted", action, found)
+            return found, True
+        return new_id, False
+
+    def _look_for(self, action: Action, unknown: OutcomeUnknown) -> str:
+        """The id of the campaign an ambiguous create made; OutcomeUnknown when the list,
+        read after each of `recheck_waits`, never shows it (never a second create)."""
+        waited = 0.0
+        for delay in self.recheck_waits:
+            if delay > 0 and self.stop_event.wait(delay):
+                break  # interrupted: the next plan will tell
+            waited += delay
+            try:
+                live = self.client.list_campaigns()
+            except ApiError as exc:
+                # A quota or auth refusal keeps its class: it must halt the run (even with
+                # continue_on_error), as it would have had it come from the create itself.
+                cls = type(exc) if isinstance(exc, _FATAL) else OutcomeUnknown
+                raise cls(
+                    f"outcome unknown: {unknown.message}; re-reading the live list to find "
+                    f"out failed too ({exc}); not creating again: run `plan` to see whether "
+                    "it exists",
+                    call="create_campaign",
+                    campaign=action.campaign,
+                    status_code=exc.status_code if cls is not OutcomeUnknown else None,
+                ) from exc
+            new = sorted(
+                lc.campaign_id
+                for lc in live
+                if lc.name == action.campaign and lc.campaign_id not in self.known_ids
+            )
+            if len(new) > 1:
+                raise OutcomeUnknown(
+                    f"{len(new)} campaigns named {action.campaign!r} appeared (ids "
+                    f"{', '.join(new)}); refusing to guess which one is ours",
+                    call="create_campaign",
+                    campaign=action.campaign,
+                )
+            if new:
+                return new[0]
+        last = unknown.message.split("; ")[0]
+        raise OutcomeUnknown(
+            f"outcome unknown: sent once, no usable answer ({last}); the live list, re-read "
+            f"for {waited:g} s, shows no campaign named {action.campaign!r}. Not sending the "
+            "create again: the vendor may still show it. Run `plan` in a few minutes: if the "
+            "campaign is listed, apply adopts it; if not, apply creates it",
+            call=unknown.call,
+            campaign=unknown.campaign,
+            status_code=unknown.status_code,
+        ) from unknown

@@ -3,8 +3,10 @@
 The kernel releases a flock when its holder dies, however it dies (kill -9 included), so a
 lock left by a dead process is simply free: the next apply takes it and overwrites the
 holder info. The file is never deleted (deleting a flocked file lets two processes each
-lock a different inode). It is keyed by the operation (the API base URL and a one-way
-fingerprint of the token) and holds who has it (pid, host, since): never the token.
+lock a different inode). It is keyed by the operation's identity, a one-way fingerprint of
+the token (what the vendor counts its limits on), not by the URL spelling, the working
+directory or the state dir; it lives in a per-user directory (`default_lock_dir`) and holds
+who has it (pid, host, since): never the token.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,16 +26,27 @@ from types import TracebackType
 from ..errors import ApplyError, LockHeld
 from ..secret import Secret
 
-__all__ = ["LockInfo", "OperationLock", "lock_key"]
+__all__ = ["LockInfo", "OperationLock", "default_lock_dir", "lock_key"]
 
 #: how often a waiting apply tries the lock again
 _POLL = 0.2
 
 
-def lock_key(base_url: str, token: Secret) -> str:
-    """A file-name-safe key for one operation: same URL and token → same key."""
-    raw = f"{base_url.rstrip('/')}|{token.fingerprint()}"
+def lock_key(token: Secret) -> str:
+    """A file-name-safe key for one operation: the same token → the same key, however the
+    endpoint is spelled (`localhost` / `127.0.0.1`) and wherever the manifests are."""
+    raw = f"wolkvox-reconciler lock|{token.fingerprint()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def default_lock_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """`$WOLKVOX_LOCK_DIR`, else `$XDG_STATE_HOME/wolkvox-reconciler/locks`, else
+    `~/.local/state/wolkvox-reconciler/locks`: one per user, whatever the checkout."""
+    env = os.environ if environ is None else environ
+    if env.get("WOLKVOX_LOCK_DIR"):
+        return Path(env["WOLKVOX_LOCK_DIR"])
+    state = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "wolkvox-reconciler" / "locks"
 
 
 @dataclass(frozen=True)
@@ -52,8 +65,8 @@ class LockInfo:
 class OperationLock:
     """`with OperationLock(state_dir, key, operation=url).acquire(timeout=0):` …"""
 
-    def __init__(self, state_dir: str | Path, key: str, *, operation: str = "") -> None:
-        self.path = Path(state_dir) / f"apply-{key}.lock"
+    def __init__(self, lock_dir: str | Path, key: str, *, operation: str = "") -> None:
+        self.path = Path(lock_dir) / f"apply-{key}.lock"
         self.operation = operation
         self._fd: int | None = None
         #: set by acquire() when the previous holder died without releasing
@@ -73,7 +86,7 @@ class OperationLock:
         except OSError as exc:
             raise ApplyError(
                 f"cannot open the lock file {self.path}: {exc.strerror or exc} "
-                "(use --state-dir to put it elsewhere)"
+                "(set WOLKVOX_LOCK_DIR to put it elsewhere)"
             ) from None
         deadline = clock() + max(timeout, 0.0)
         while True:
@@ -86,9 +99,15 @@ class OperationLock:
                     os.close(fd)
                     who = holder.describe() if holder else "another process"
                     waited = f" (waited {timeout:g}s)" if timeout > 0 else ""
+                    hint = (
+                        "use a longer --lock-timeout to wait longer"
+                        if timeout > 0
+                        else "use --lock-timeout to wait for it"
+                    )
                     raise LockHeld(
                         f"another apply of this operation is running{waited}: {who}; lock "
-                        f"file {self.path} (use --lock-timeout to wait for it)"
+                        f"file {self.path} ({hint})",
+                        holder=holder.describe() if holder else "",
                     ) from None
                 sleep(_POLL)
         previous = _read_info(fd)

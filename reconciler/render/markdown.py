@@ -99,7 +99,7 @@ def _action_row(a: Action) -> str:
 
 
 def _finding_row(symbol: str, level: str, f: Finding) -> str:
-    cells = [f"`{symbol}`", f"{level}: {f.kind}", _cell(f.campaign or "—"), _cell(f.message)]
+    cells = [f"`{symbol}`", f"{level}: {f.kind.value}", _cell(f.campaign or "—"), _cell(f.message)]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -57,4 +57,4 @@ def _action_line(action: Action) -> str:
 
 def _finding_line(symbol: str, finding: Finding) -> str:
     where = f"{finding.campaign}: " if finding.campaign else ""
-    return _printable(f"  {symbol} {where}{finding.message} [{finding.kind}]")
+    return _printable(f"  {symbol} {where}{finding.message} [{finding.kind.value}]")

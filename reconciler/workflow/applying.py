@@ -1,0 +1,318 @@
+"""Apply a plan: made now from the manifests (`apply_manifests`) or saved by `plan --out`
+(`apply_saved`). Each step before executing can refuse, and then nothing is changed:
+
+    manifests:  lock → list → plan → show → safety → confirm → list → staleness → execute
+    saved plan: signature and identity (no call) → lock → list → staleness → plan again and
+                compare → safety → show → confirm → execute
+
+A saved plan is a claim, not an instruction: it runs only when its signature holds (it was
+written by a holder of the token and not edited since), it names the operation the
+manifests and the command line name, the campaigns it manages are as it saw them, and
+planning now, with `protect`, the unmanaged policy, errors and thresholds evaluated afresh,
+produces exactly its actions. What runs is the fresh plan, identical to the saved one.
+
+People are reached only through `ApplyUI`: the core prints nothing and knows no terminal.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..apply.applier import DEFAULT_RECHECK_WAITS, ApplyReport, Outcome
+from ..errors import (
+    ApplyError,
+    ApplyFailed,
+    ConfigError,
+    Interrupted,
+    PlanMismatch,
+    StalePlan,
+)
+from ..live import LiveCampaign
+from ..plan import Action, Plan, Thresholds
+from ..planfile import read_document, saved_from_document, verify_signature
+from .planning import load_desired, open_client, plan_operation
+from .target import Target, resolve_target, state_dir_for
+
+if TYPE_CHECKING:
+    from ..client import WolkvoxClient
+
+__all__ = ["ApplyOptions", "ApplyUI", "apply_manifests", "apply_saved", "plan_differences"]
+
+#: how many differences a refusal names before it counts the rest
+_MOST = 10
+
+
+class ApplyUI(Protocol):
+    """How the core reaches the person (or CI log) running apply."""
+
+    def show_plan(self, plan: Plan) -> None: ...
+
+    def say(self, text: str) -> None: ...  # a line for stdout
+
+    def notice(self, text: str) -> None: ...  # a line for stderr
+
+    def confirm(self, count: int) -> bool: ...  # False: cancelled
+
+    def executing(
+        self, total: int, stop_event: threading.Event
+    ) -> AbstractContextManager[Callable[[Outcome], None]]:
+        """While the actions run: progress, and Ctrl-C / SIGTERM wired to `stop_event`;
+        yields the callback that receives each outcome."""
+        ...
+
+    def show_report(self, report: ApplyReport, api_calls: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    auto_approve: bool = False
+    concurrency: int = 1
+    continue_on_error: bool = False
+    force: bool = False
+    thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen
+    lock_timeout: float = 0.0
+    state_dir: str | None = None  # the journal's directory; default beside the manifests
+    lock_dir: str | None = None  # default: the per-user lock directory
+    timeout: float = 60.0
+    recheck_waits: tuple[float, ...] = DEFAULT_RECHECK_WAITS
+    client_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def apply_manifests(
+    paths: Sequence[str],
+    ui: ApplyUI,
+    *,
+    targets: Sequence[str] = (),
+    excludes: Sequence[str] = (),
+    endpoint: str | None = None,
+    options: ApplyOptions = ApplyOptions(),
+    environ: Mapping[str, str] | None = None,
+) -> ApplyReport:
+    """Bring the live campaigns to the manifests. API calls: 2 + one per action."""
+    desired = load_desired(paths, environ)
+    target = resolve_target(desired.operation, endpoint, environ)
+    stop_event = threading.Event()
+    with _locked(target, options, ui), _client(target, options, stop_event) as client:
+        live = client.list_campaigns()
+        saved = plan_operation(
+            desired,
+            paths,
+            live,
+            target,
+            targets=targets,
+            excludes=excludes,
+            thresholds=options.thresholds,
+        )
+        plan = saved.plan
+        ui.show_plan(plan)
+        plan.check_safety(options.thresholds, force=options.force)
+        if not plan.has_changes:
+            ui.say("Nothing to apply.")
+            return ApplyReport(outcomes=(), api_calls=client.calls)
+        _confirm(plan, options, ui)
+        fresh = client.list_campaigns()
+        changes = _stale(plan, fresh)
+        if changes:
+            raise StalePlan(changes, saved=False)
+        where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
+        return _execute(plan, client, fresh, where, options, ui, stop_event, "manifests")
+
+
+def apply_saved(
+    plan_file: str,
+    ui: ApplyUI,
+    *,
+    paths: Sequence[str] = (),
+    endpoint: str | None = None,
+    options: ApplyOptions = ApplyOptions(),
+    environ: Mapping[str, str] | None = None,
+) -> ApplyReport:
+    """Execute a saved plan, if and only if it is still exactly what planning produces.
+    `paths`: the manifests (default: the ones the plan was made from). API calls: 1 + one
+    per action; a refusal costs at most the list call, never a change."""
+    document = read_document(plan_file)
+    saved = saved_from_document(document, plan_file)
+    paths = tuple(paths) or saved.paths
+    if not paths:
+        raise PlanMismatch(f"{plan_file} names no manifests: give the manifest PATH...")
+    desired = load_desired(paths, environ)
+    target = resolve_target(desired.operation, endpoint, environ)
+    _check_identity(saved.operation.token_env, saved.endpoint, saved.operation.server, target)
+    verify_signature(document, target.token, plan_file)
+    stop_event = threading.Event()
+    with _locked(target, options, ui), _client(target, options, stop_event) as client:
+        live = client.list_campaigns()
+        changes = _stale(saved.plan, live)
+        if changes:
+            raise StalePlan(changes, saved=True)
+        fresh = plan_operation(
+            desired,
+            paths,
+            live,
+            target,
+            targets=saved.plan.targets,
+            excludes=saved.plan.excludes,
+            thresholds=options.thresholds,
+        ).plan
+        differences = plan_differences(saved.plan, fresh)
+        if differences:
+            raise PlanMismatch(
+                f"{plan_file} is not what the manifests and the live state produce now; "
+                "nothing was executed (make the plan again)",
+                differences,
+            )
+        ui.show_plan(fresh)
+        fresh.check_safety(options.thresholds, force=options.force)
+        if not fresh.has_changes:
+            ui.say("Nothing to apply.")
+            return ApplyReport(outcomes=(), api_calls=client.calls)
+        _confirm(fresh, options, ui)
+        where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
+        return _execute(fresh, client, live, where, options, ui, stop_event, "saved plan")
+
+
+def plan_differences(saved: Plan, fresh: Plan) -> list[str]:
+    """How the actions of `saved` differ from `fresh` (kind, campaign, type, id, body,
+    order), one line per action; empty when they are the same calls in the same order."""
+    before = [a.identity() for a in saved.actions]
+    after = [a.identity() for a in fresh.actions]
+    if before == after:
+        return []
+    lines = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        lines += [f"in the file, not planned now: {_describe(a)}" for a in saved.actions[i1:i2]]
+        lines += [f"planned now, not in the file: {_describe(a)}" for a in fresh.actions[j1:j2]]
+    return lines
+
+
+def _describe(action: Action) -> str:
+    where = f"id {action.campaign_id}" if action.campaign_id else "new"
+    body = " (with a create body that differs)" if action.params is not None else ""
+    return f"{action.kind.value} {action.campaign!r} [{action.type.value}, {where}]{body}"
+
+
+def _check_identity(
+    token_env: str, endpoint: str | None, server: str | None, target: Target
+) -> None:
+    """The endpoint and token variable come from the manifests, the command line or the
+    environment, never from a plan file alone: a file naming others is refused here,
+    before the token is read for a request."""
+    from ..client import endpoint_base_url
+
+    if token_env != target.operation.token_env:
+        raise PlanMismatch(
+            f"the saved plan names the token variable {token_env}, but the manifests name "
+            f"{target.operation.token_env}: nothing was sent (make the plan again)"
+        )
+    recorded = endpoint or (f"https://wv{server}.wolkvox.com" if server else None)
+    try:
+        recorded_url = endpoint_base_url(recorded) if recorded else None
+    except ConfigError:  # an unusable value is simply not this operation
+        recorded_url = None
+    if recorded_url != target.base_url:
+        raise PlanMismatch(
+            f"the saved plan was made against {recorded or 'no endpoint'}, but this apply "
+            f"would call {_shown(target)}: nothing was sent (make the plan again)"
+        )
+
+
+def _shown(target: Target) -> str:
+    return target.endpoint or target.base_url.rstrip("/")
+
+
+def _stale(plan: Plan, live: Sequence[LiveCampaign]) -> list[str]:
+    from ..apply.stale import stale_reasons
+
+    return stale_reasons(plan, live)
+
+
+def _confirm(plan: Plan, options: ApplyOptions, ui: ApplyUI) -> None:
+    if options.auto_approve:
+        return
+    if not ui.confirm(len(plan.actions)):
+        raise ApplyError("apply cancelled: nothing was changed")
+
+
+def _locked(target: Target, options: ApplyOptions, ui: ApplyUI) -> AbstractContextManager[Any]:
+    from ..apply.lock import OperationLock, default_lock_dir
+
+    lock_dir = Path(options.lock_dir) if options.lock_dir else default_lock_dir()
+    lock = OperationLock(lock_dir, target.lock_key, operation=_shown(target))
+    lock.acquire(options.lock_timeout)
+    if lock.took_over is not None:
+        ui.notice(
+            f"Took over the lock left by an apply that is gone ({lock.took_over.describe()}); "
+            "run `plan` to see where it stopped."
+        )
+    return lock
+
+
+def _client(target: Target, options: ApplyOptions, stop_event: threading.Event) -> WolkvoxClient:
+    # once stop_event is set (Ctrl-C), the client retries nothing more
+    return open_client(
+        target,
+        timeout=options.timeout,
+        concurrency=options.concurrency,
+        interrupted=stop_event,
+        **dict(options.client_options),
+    )
+
+
+def _execute(
+    plan: Plan,
+    client: WolkvoxClient,
+    live: Sequence[LiveCampaign],
+    where: Path,
+    options: ApplyOptions,
+    ui: ApplyUI,
+    stop_event: threading.Event,
+    mode: str,
+) -> ApplyReport:
+    from ..apply.applier import apply_plan
+    from ..apply.journal import Journal
+
+    n = len(plan.actions)
+    with Journal(where / "journal.jsonl") as journal:
+        journal.record("run-start", mode=mode, endpoint=client.base_url, actions=n)
+        with ui.executing(n, stop_event) as on_outcome:
+            report = apply_plan(
+                plan,
+                client,
+                concurrency=options.concurrency,
+                continue_on_error=options.continue_on_error,
+                journal=journal,
+                on_outcome=on_outcome,
+                stop_event=stop_event,
+                known_ids=[lc.campaign_id for lc in live],
+                recheck_waits=options.recheck_waits,
+            )
+        journal.record(
+            "run-end",
+            done=len(report.done),
+            failed=len(report.failed),
+            skipped=len(report.skipped),
+            interrupted=report.interrupted,
+            api_calls=client.calls,
+        )
+    ui.show_report(report, client.calls)
+    if report.interrupted:
+        raise Interrupted(
+            "Interrupted: in-flight calls finished; run apply again to finish.", report=report
+        )
+    if report.failed:
+        n_failed = len(report.failed)
+        raise ApplyFailed(
+            f"{n_failed} action{'s' if n_failed != 1 else ''} failed; run apply again to "
+            f"finish (journal: {where / 'journal.jsonl'})",
+            report=report,
+        )
+    return report
