@@ -12,6 +12,12 @@ import yaml
 from tests.helpers import DEFAULT_SIMULATOR_TOKEN, Simulator
 
 
+@pytest.fixture(autouse=True)
+def _private_lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """apply's per-user lock directory, private to each test (subprocesses inherit it)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
 @pytest.fixture
 def simulator(tmp_path: Path) -> Iterator[Callable[..., Simulator]]:
     """Factory: `simulator(seed=None, *extra_args) -> Simulator`.

@@ -8,29 +8,36 @@ from pathlib import Path
 import pytest
 
 from reconciler.desired import Desired, Operation
-from reconciler.errors import PlanError
+from reconciler.errors import PlanError, PlanMismatch
 from reconciler.live import LiveCampaign
-from reconciler.plan import Finding
-from reconciler.planfile import read_plan, write_plan
+from reconciler.plan import Finding, FindingKind
+from reconciler.planfile import (
+    read_document,
+    read_plan,
+    verify_signature,
+    write_plan,
+)
 from reconciler.planner import make_plan
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, LiveStatus, Unmanaged
-from tests.render.plans import four_kinds
+from tests.render.plans import TOKEN, document, four_kinds, saved
 
 
 def test_round_trip(tmp_path: Path) -> None:
     plan = four_kinds()
     path = tmp_path / "plan.json"
-    write_plan(plan, path)
-    assert read_plan(path) == plan
-    assert read_plan(str(path)).desired == plan.desired
+    write_plan(saved(plan), path, TOKEN)
+    back = read_plan(path)
+    assert back.plan == plan
+    assert back.operation == saved(plan).operation
+    verify_signature(read_document(path), TOKEN, str(path))  # the writer's token accepts it
 
 
 def test_write_replaces_atomically_and_leaves_no_temp_file(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text("old")
-    write_plan(four_kinds(), path)
-    assert json.loads(path.read_text())["format_version"] == 1
+    write_plan(saved(four_kinds()), path, TOKEN)
+    assert json.loads(path.read_text())["format_version"] == 2
     assert os.listdir(tmp_path) == ["plan.json"]
 
 
@@ -45,14 +52,14 @@ def test_failed_write_keeps_the_old_file_and_says_which(
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(PlanError, match=r"cannot write plan file .*plan.json: No space left"):
-        write_plan(four_kinds(), path)
+        write_plan(saved(four_kinds()), path, TOKEN)
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["plan.json"]
 
 
 def test_write_into_a_missing_directory_is_a_plan_error(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="cannot write plan file"):
-        write_plan(four_kinds(), tmp_path / "nope" / "plan.json")
+        write_plan(saved(four_kinds()), tmp_path / "nope" / "plan.json", TOKEN)
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -69,7 +76,7 @@ def test_corrupt_json_is_located(tmp_path: Path) -> None:
 
 def test_truncated_plan_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    write_plan(four_kinds(), path)
+    write_plan(saved(four_kinds()), path, TOKEN)
     text = path.read_text()
     path.write_text(text[: len(text) // 2])
     with pytest.raises(PlanError, match="invalid JSON"):
@@ -92,16 +99,16 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
 
 def test_other_format_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    data = four_kinds().to_dict()
-    data["format_version"] = 2
+    data = document(four_kinds())
+    data["format_version"] = 1
     path.write_text(json.dumps(data))
-    with pytest.raises(PlanError, match="format_version 2"):
+    with pytest.raises(PlanError, match="format_version 1"):
         read_plan(path)
 
 
 def test_tampered_plan_lists_every_schema_problem(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    data = four_kinds().to_dict()
+    data = document(four_kinds())
     data["actions"][0]["action"] = "delete"
     data["actions"][1]["type"] = "robocall"
     path.write_text(json.dumps(data))
@@ -116,7 +123,7 @@ def test_tampered_plan_lists_every_schema_problem(tmp_path: Path) -> None:
 def test_deeply_nested_json_is_a_plan_error_not_a_crash(tmp_path: Path, depth: int) -> None:
     # 100,000 levels break json's decoder, 900 the schema validator; neither may crash
     path = tmp_path / "plan.json"
-    data = four_kinds().to_dict()
+    data = document(four_kinds())
     text = json.dumps(data)
     assert '"targets": []' in text
     path.write_text(text.replace('"targets": []', '"targets": ' + "[" * depth + "]" * depth))
@@ -128,11 +135,15 @@ def test_deeply_nested_json_is_a_plan_error_not_a_crash(tmp_path: Path, depth: i
 
 def test_a_token_in_a_plan_value_is_redacted_in_the_saved_file(tmp_path: Path) -> None:
     token = Secret("tok-0e1d2c3b4a")  # what the client holds while planning
-    plan = replace(four_kinds(), warnings=(Finding("drift", f"live 'x {token.reveal()}'", "a"),))
+    plan = replace(
+        four_kinds(), warnings=(Finding(FindingKind.DRIFT, f"live 'x {token.reveal()}'", "a"),)
+    )
     path = tmp_path / "plan.json"
-    write_plan(plan, path)
+    write_plan(saved(plan), path, token)
     text = path.read_text()
     assert token.reveal() not in text and "live 'x ***'" in text
+    # the signature covers the redacted text: apply still accepts the file
+    verify_signature(read_document(path), token, str(path))
 
 
 def test_a_plan_stopping_an_unnamed_live_campaign_round_trips(tmp_path: Path) -> None:
@@ -143,5 +154,30 @@ def test_a_plan_stopping_an_unnamed_live_campaign_round_trips(tmp_path: Path) ->
     plan = make_plan(desired, live)
     assert [(a.kind.value, a.campaign) for a in plan.actions] == [("stop", "")]
     path = tmp_path / "plan.json"
-    write_plan(plan, path)
-    assert read_plan(path) == plan
+    write_plan(saved(plan), path, TOKEN)
+    assert read_plan(path).plan == plan
+
+
+def test_an_edit_of_any_field_breaks_the_signature(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    write_plan(saved(four_kinds()), path, TOKEN)
+    original = json.loads(path.read_text())
+    edits = [
+        lambda d: d["actions"].append(dict(d["actions"][0])),
+        lambda d: (
+            d["errors"].clear()
+            or d["errors"].append({"campaign": None, "kind": "quota", "message": "x"})
+        ),
+        lambda d: d["fingerprints"][0].update(digest="0" * 16),
+        lambda d: d["live"].update(total=0),
+        lambda d: d["operation"].update(endpoint="http://127.0.0.1:18999"),
+        lambda d: d.pop("signature"),
+    ]
+    for edit in edits:
+        data = json.loads(json.dumps(original))
+        edit(data)
+        with pytest.raises(PlanMismatch, match=r"altered|not signed"):
+            verify_signature(data, TOKEN, "plan.json")
+    with pytest.raises(PlanMismatch, match="another token"):
+        verify_signature(original, Secret("a-different-token"), "plan.json")
+    assert TOKEN.reveal() not in path.read_text()

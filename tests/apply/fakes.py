@@ -4,7 +4,8 @@ Faults mirror what reaches the applier from the real client (which has already r
 what it could): `TransientError` before anything happened (`fail_rate`), a call that took
 effect but whose answer was lost (`drop_rate`: `OutcomeUnknown` for a create, as the real
 client reports it; `TransientError` for the idempotent calls), quota running out after
-`quota` calls, a revoked token (`auth_fails`).
+`quota` calls, a revoked token (`auth_fails`), and a list that shows a new campaign only
+from the `list_lag`-th list call after its create on (real lists lag).
 """
 
 from __future__ import annotations
@@ -52,11 +53,15 @@ class FakeClient:
     #: every call made, as (api, campaign id or name)
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
+    list_lag: int = 0
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
         self._calls = 0
+        self._lists = 0
+        #: campaign id → the list call from which on it is shown
+        self._visible_from: dict[str, int] = {}
 
     @classmethod
     def with_rows(cls, *rows: Row, **kwargs: object) -> FakeClient:
@@ -74,7 +79,12 @@ class FakeClient:
     def list_campaigns(self) -> list[LiveCampaign]:
         with self._lock:
             self._enter("campaigns", "", self.list_fail_rate)
-            return [r.live() for r in self.rows.values()]
+            self._lists += 1
+            return [
+                r.live()
+                for r in self.rows.values()
+                if self._visible_from.get(r.campaign_id, 0) <= self._lists
+            ]
 
     def create_campaign(
         self, type: CampaignType, params: Mapping[str, str], *, campaign: str
@@ -86,6 +96,7 @@ class FakeClient:
             self.rows[new_id] = Row(
                 new_id, params["campaign_name"], type, description=params["campaign_description"]
             )
+            self._visible_from[new_id] = self._lists + 1 + self.list_lag
             if self._rng.random() < self.drop_rate:
                 raise OutcomeUnknown(
                     "connection dropped", call="create_campaign", campaign=campaign

@@ -8,7 +8,7 @@ import pytest
 from reconciler.apply.applier import Outcome, apply_plan
 from reconciler.apply.journal import Journal, read_journal
 from reconciler.errors import ConfigError, OutcomeUnknown, PlanError
-from reconciler.plan import Action, ActionKind, Finding, Plan
+from reconciler.plan import Action, ActionKind, Finding, FindingKind, Plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.apply.fakes import FakeClient, Row
 
@@ -41,7 +41,7 @@ def test_runs_phase_by_phase_and_starts_with_the_id_the_create_returned() -> Non
         Row("1", "a", P, LiveStatus.STARTED, 5), Row("2", "b", P, LiveStatus.STOPPED, 0)
     )
     plan = Plan((start("new"), create("new"), clear("a", "1"), stop("a", "1"), start("b", "2")))
-    report = apply_plan(plan, client, recheck_delay=0)
+    report = apply_plan(plan, client, recheck_waits=(0,))
     assert report.ok
     new_id = next(r.campaign_id for r in client.rows.values() if r.name == "new")
     assert client.log == [
@@ -112,7 +112,7 @@ def test_quota_and_auth_errors_halt_even_with_continue_on_error(fault: str) -> N
 
 def test_ambiguous_create_adopts_the_campaign_that_appeared() -> None:
     client = FakeClient(drop_rate=1.0)
-    report = apply_plan(Plan((create("x"), start("x"))), client, recheck_delay=0)
+    report = apply_plan(Plan((create("x"), start("x"))), client, recheck_waits=(0,))
     client.faults_off()
     assert names(client) == ["x"]
     created = report.outcomes[0]
@@ -122,7 +122,7 @@ def test_ambiguous_create_adopts_the_campaign_that_appeared() -> None:
     assert client.log[2][1] == created.campaign_id
 
 
-def test_ambiguous_create_that_made_nothing_is_sent_again_bounded() -> None:
+def test_ambiguous_create_is_never_sent_again_and_ends_as_outcome_unknown() -> None:
     class NeverCommits(FakeClient):
         def create_campaign(self, type: CampaignType, params: object, *, campaign: str) -> str:
             self._calls += 1
@@ -130,21 +130,39 @@ def test_ambiguous_create_that_made_nothing_is_sent_again_bounded() -> None:
             raise OutcomeUnknown("timeout", call="create_campaign", campaign=campaign)
 
     client = NeverCommits()
-    report = apply_plan(Plan((create("x"),)), client, recheck_delay=0, max_create_attempts=3)
-    assert [api for api, _ in client.log] == ["create_campaign", "campaigns"] * 3
+    report = apply_plan(Plan((create("x"),)), client, recheck_waits=(0, 0, 0))
+    # one create, then one re-read per wait: never a second create
+    assert [api for api, _ in client.log] == ["create_campaign"] + ["campaigns"] * 3
     assert report.outcomes[0].status == "failed"
-    # the error says what the re-read showed, not "re-read the live list" advice
     error = report.outcomes[0].error or ""
-    assert "sent 3 times and never answered" in error and "shows no campaign named 'x'" in error, (
-        error
-    )
-    assert "re-read the live list before" not in error
+    assert "outcome unknown" in error and "shows no campaign named 'x'" in error, error
+    assert "Not sending the create again" in error and "Run `plan`" in error
     assert client.rows == {}
+
+
+def test_a_lagging_list_is_read_again_until_the_create_shows() -> None:
+    # the create was committed but its answer lost; the list shows it only 2 reads later
+    client = FakeClient(drop_rate=1.0, list_lag=2)
+    report = apply_plan(Plan((create("x"),)), client, recheck_waits=(0, 0, 0, 0))
+    assert report.outcomes[0].status == "done" and report.outcomes[0].adopted
+    assert [api for api, _ in client.log] == ["create_campaign"] + ["campaigns"] * 3
+    assert names(client) == ["x"]
+
+
+def test_the_waits_between_re_reads_are_waited_and_cut_short_by_an_interrupt() -> None:
+    client = FakeClient(drop_rate=1.0, list_lag=10)
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    began = time.monotonic()
+    report = apply_plan(Plan((create("x"),)), client, recheck_waits=(0.05, 5.0), stop_event=stop)
+    assert time.monotonic() - began < 2
+    assert report.outcomes[0].status == "failed"
+    assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
 
 
 def test_ambiguous_create_is_not_repeated_when_the_list_cannot_be_read() -> None:
     client = FakeClient(drop_rate=1.0, list_fail_rate=1.0)
-    report = apply_plan(Plan((create("x"),)), client, recheck_delay=0)
+    report = apply_plan(Plan((create("x"),)), client, recheck_waits=(0,))
     assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
     assert report.outcomes[0].status == "failed"
     assert "not creating again" in (report.outcomes[0].error or "")
@@ -171,7 +189,7 @@ def test_a_quota_or_auth_refusal_of_the_re_read_after_an_ambiguous_create_halts_
                 client.auth_fails = True
 
         client.create_campaign = create_then_revoke  # type: ignore[method-assign]
-    report = apply_plan(plan, client, continue_on_error=True, recheck_delay=0)
+    report = apply_plan(plan, client, continue_on_error=True, recheck_waits=(0,))
     assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
     assert report.outcomes[0].status == "failed"
     assert "not creating again" in (report.outcomes[0].error or "")
@@ -182,9 +200,7 @@ def test_a_quota_or_auth_refusal_of_the_re_read_after_an_ambiguous_create_halts_
 def test_a_campaign_known_before_the_run_is_not_adopted() -> None:
     # a same-named campaign that was live before cannot be what our create made
     client = FakeClient.with_rows(Row("7", "x", P), drop_rate=1.0)
-    report = apply_plan(
-        Plan((create("x"),)), client, recheck_delay=0, known_ids={"7"}, max_create_attempts=1
-    )
+    report = apply_plan(Plan((create("x"),)), client, recheck_waits=(0,), known_ids={"7"})
     assert report.outcomes[0].status == "done"
     assert report.outcomes[0].campaign_id != "7"
 
@@ -222,7 +238,7 @@ def test_concurrency_above_the_vendor_limit_is_refused() -> None:
 
 def test_a_plan_with_errors_is_never_executed() -> None:
     client = FakeClient.with_rows(Row("1", "a", P))
-    plan = Plan((start("a", "1"),), errors=(Finding("protected", "no"),))
+    plan = Plan((start("a", "1"),), errors=(Finding(FindingKind.PROTECTED, "no"),))
     with pytest.raises(PlanError):
         apply_plan(plan, client)
     assert client.log == []

@@ -85,7 +85,7 @@ def test_repeated_applies_converge_and_never_duplicate(
             concurrency=concurrency,
             continue_on_error=continue_on_error,
             known_ids=[r.campaign_id for r in client.rows.values()],
-            recheck_delay=0,
+            recheck_waits=(0,),
         )
         counts = Counter(r.name for r in client.rows.values())
         assert all(counts[name] <= 1 for name in wanted), counts

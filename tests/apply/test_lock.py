@@ -8,19 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.lock import OperationLock, lock_key
+from reconciler.apply.lock import OperationLock, default_lock_dir, lock_key
 from reconciler.errors import ApplyError, LockHeld
 from reconciler.secret import Secret
 
 TOKEN = "tok-lock-SECRET-123"
 
 
-def test_the_key_depends_on_operation_and_token_but_never_holds_the_token() -> None:
-    key = lock_key("http://h:1/api/v2/", Secret(TOKEN))
-    assert key == lock_key("http://h:1/api/v2", Secret(TOKEN))
-    assert key != lock_key("http://h:2/api/v2/", Secret(TOKEN))
-    assert key != lock_key("http://h:1/api/v2/", Secret("other"))
-    assert TOKEN not in key
+def test_the_key_is_the_tokens_identity_and_never_holds_the_token() -> None:
+    key = lock_key(Secret(TOKEN))
+    assert key == lock_key(Secret(TOKEN))
+    assert key != lock_key(Secret("other"))
+    assert TOKEN not in key and Secret(TOKEN).fingerprint() not in key
+
+
+def test_the_default_lock_dir_is_per_user_and_overridable(tmp_path: Path) -> None:
+    assert default_lock_dir({"WOLKVOX_LOCK_DIR": str(tmp_path)}) == tmp_path
+    assert default_lock_dir({"XDG_STATE_HOME": "/s"}) == Path("/s/wolkvox-reconciler/locks")
+    home = default_lock_dir({})
+    assert home == Path.home() / ".local/state/wolkvox-reconciler/locks"
 
 
 def test_a_second_holder_fails_at_once_naming_pid_host_and_since(tmp_path: Path) -> None:

@@ -172,7 +172,9 @@ def _popen_apply(sim: Simulator, *args: str) -> subprocess.Popen[str]:
 
 
 def _lock_held(state: Path) -> bool:
-    return any(p.read_text().strip() for p in state.glob("apply-*.lock"))
+    # apply's lock lives in the per-user lock dir (XDG_STATE_HOME is per test, conftest.py)
+    locks = Path(os.environ["XDG_STATE_HOME"]) / "wolkvox-reconciler" / "locks"
+    return any(p.read_text().strip() for p in locks.glob("apply-*.lock"))
 
 
 def test_two_simultaneous_applies_never_both_run(simulator: StartSimulator, tmp_path: Path) -> None:
@@ -391,8 +393,9 @@ def test_a_saved_plan_runs_only_against_its_own_endpoint(
         env={"WOLKVOX_TOKEN": TOKEN},
     )
     assert other.returncode == 1 and "was made against" in other.stderr
-    both = apply(sim, str(manifest), "--plan", str(plan_file))
-    assert both.returncode == 2 and "not both" in both.stderr
+    # the manifests may be named again: they are what the plan is checked against
+    both = apply(sim, str(manifest), "--plan", str(plan_file), "--auto-approve")
+    assert both.returncode == 0, both.stderr
 
 
 @pytest.mark.parametrize(
@@ -407,31 +410,6 @@ def test_lock_timeout_durations(text: str, seconds: float) -> None:
 def test_a_bad_lock_timeout_is_a_clear_error(manifest: Path) -> None:
     result = run_cli("apply", str(manifest), "--lock-timeout", "soon")
     assert result.returncode == 2 and "invalid duration 'soon'" in result.stderr
-
-
-def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
-    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
-) -> None:
-    import threading
-
-    from reconciler.commands import apply as apply_command
-
-    def fake_exit(code: int) -> None:
-        raise SystemExit(code)
-
-    monkeypatch.setattr(apply_command.os, "_exit", fake_exit)
-    event = threading.Event()
-    with apply_command._stop_on_signals(event):
-        handler = signal.getsignal(signal.SIGINT)
-        assert callable(handler)
-        handler(signal.SIGINT, None)  # the first one asks the run to stop
-        assert event.is_set()
-        with pytest.raises(SystemExit) as exited:
-            handler(signal.SIGINT, None)  # the second one does not wait
-    assert exited.value.code == 130
-    err = capfd.readouterr().err
-    assert "interrupt again to exit at once" in err and "Interrupted again" in err
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_on_a_terminal_each_outcome_line_starts_its_own_line_under_the_progress_bar(

@@ -143,15 +143,17 @@ def test_out_saves_the_plan_apply_reads(sim: Simulator, manifest: Path, tmp_path
     out.parent.mkdir()
     result = plan(sim, str(manifest), "--out", str(out), "--json")
     assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text()) == json.loads(result.stdout)
     saved = read_plan(out)
-    assert saved.to_dict() == json.loads(result.stdout)
-    assert {f.campaign: f.campaign_id for f in saved.fingerprints} == {
+    assert {f.campaign: f.campaign_id for f in saved.plan.fingerprints} == {
         "inbound-a": "11",
         "outbound-b": "12",
         "brand-new": None,
         "quiet-c": "13",
     }
-    assert [d["name"] for d in saved.desired] == ["inbound-a", "outbound-b", "brand-new", "quiet-c"]
+    assert saved.paths == (str(manifest),)
+    assert [m.path for m in saved.manifests] == [str(manifest)]
+    assert saved.signature and saved.signature.startswith("hmac-sha256:")
     assert TOKEN not in out.read_text()
     assert sorted(p.name for p in out.parent.iterdir()) == ["plan.json"]  # no temp file left
 
@@ -205,7 +207,10 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
         assert "Error: the plan has 2 errors" in result.stderr
         assert "Traceback" not in result.stderr
     # the saved plan is this one, errors included, so apply refuses it instead of the old one
-    assert [e.kind for e in read_plan(out).errors] == ["duplicate-live-name", "type-mismatch"]
+    assert [e.kind.value for e in read_plan(out).plan.errors] == [
+        "duplicate-live-name",
+        "type-mismatch",
+    ]
 
 
 def test_a_failed_plan_leaves_no_older_plan_at_out(

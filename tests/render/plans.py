@@ -5,10 +5,24 @@ from __future__ import annotations
 from reconciler.desired import Campaign, Desired, Operation
 from reconciler.live import LiveCampaign
 from reconciler.plan import Plan
+from reconciler.planfile import SavedPlan, plan_document
 from reconciler.planner import make_plan
+from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
 
 P = CampaignType.PREVIEW
+#: the token a plan is signed with in these tests
+TOKEN = Secret("tok-plans-0a1b2c3d")
+
+
+def saved(plan: Plan, operation: Operation | None = None) -> SavedPlan:
+    """`plan` as `plan --out` would save it (no manifests on disk)."""
+    return SavedPlan(plan, operation or Operation(unmanaged=Unmanaged.WARN))
+
+
+def document(plan: Plan) -> dict[str, object]:
+    """The signed JSON document of `plan`, as `plan --json` prints it."""
+    return plan_document(saved(plan), TOKEN)
 
 
 def four_kinds() -> Plan:

@@ -12,14 +12,14 @@ from reconciler.planner import make_plan
 from reconciler.render.json_ import render_json
 from reconciler.vocabulary import DesiredState, LiveStatus
 
-from .plans import P, four_kinds, with_error
+from .plans import TOKEN, P, document, four_kinds, saved, with_error
 
 
 def test_json_is_the_plan_document_and_validates_against_the_schema() -> None:
     plan = four_kinds()
-    data = json.loads(render_json(plan))
+    data = json.loads(render_json(document(plan)))
     assert validate_plan_dict(data) == []
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert [a["action"] for a in data["actions"]] == ["stop", "clear", "create", "start"]
     create = data["actions"][2]
     assert create["campaign_id"] is None and create["params"]["campaign_name"] == "new-leads"
@@ -30,14 +30,14 @@ def test_json_is_the_plan_document_and_validates_against_the_schema() -> None:
 
 
 def test_errors_are_in_the_json() -> None:
-    data = json.loads(render_json(with_error()))
+    data = json.loads(render_json(document(with_error())))
     assert validate_plan_dict(data) == []
     assert data["errors"][0]["kind"] == "duplicate-live-name"
     assert data["errors"][0]["campaign"] == "dup"
 
 
 def test_schema_rejects_what_apply_must_not_trust() -> None:
-    data = json.loads(render_json(four_kinds()))
+    data = json.loads(render_json(document(four_kinds())))
     data["actions"][0]["action"] = "delete"
     del data["actions"][2]["params"]
     data["summary"]["stop"] = -1
@@ -54,8 +54,8 @@ def test_lone_surrogates_are_escaped_so_the_json_stays_utf8(tmp_path: Path) -> N
         (Campaign("a", P, DesiredState.STOPPED, location=Location("d/\udcff.yaml", 3, 5)),),
     )
     plan = make_plan(d, [LiveCampaign("9", "x\ud800", P, LiveStatus.STOPPED, 0)])
-    text = render_json(plan)
+    text = render_json(document(plan))
     text.encode("utf-8")  # no UnicodeEncodeError: printable and writable
-    assert json.loads(text) == plan.to_dict()
-    write_plan(plan, tmp_path / "plan.json")
-    assert read_plan(tmp_path / "plan.json") == plan
+    assert Plan.from_dict(json.loads(text)) == plan
+    write_plan(saved(plan), tmp_path / "plan.json", TOKEN)
+    assert read_plan(tmp_path / "plan.json").plan == plan

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from reconciler.plan import ActionKind
+from reconciler.plan import ActionKind, FindingKind
 from reconciler.render.markdown import render_markdown
 
 from .plans import empty, four_kinds, many_creates, with_error
@@ -75,7 +75,7 @@ def test_findings_are_truncated_last_when_even_no_rows_fit() -> None:
 
     from reconciler.plan import Finding
 
-    warnings = tuple(Finding("unmanaged", "w" * 200, f"c{i}") for i in range(100))
+    warnings = tuple(Finding(FindingKind.UNMANAGED, "w" * 200, f"c{i}") for i in range(100))
     plan = replace(many_creates(50), warnings=warnings)
     md = render_markdown(plan, limit=4000)
     assert len(md) <= 4000

@@ -61,7 +61,7 @@ def test_colors_only_when_asked() -> None:
 def test_partial_plan_says_so() -> None:
     from dataclasses import replace
 
-    plan = replace(empty(), partial=True, targets=("a*",), excludes=("b",))
+    plan = replace(empty(), targets=("a*",), excludes=("b",))
     assert render_text(plan).startswith("Partial plan (--target a* --exclude b)")
 
 

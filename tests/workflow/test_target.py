@@ -37,9 +37,8 @@ def test_the_endpoint_override_wins_over_the_server() -> None:
 def test_no_endpoint_or_no_token_is_a_config_error_naming_only_the_variable() -> None:
     with pytest.raises(ConfigError, match="no API endpoint"):
         resolve_target(Operation(token_env="T"), None, {"T": "tok"})
-    with pytest.raises(ConfigError, match="MY_TOKEN") as caught:
+    with pytest.raises(ConfigError, match="MY_TOKEN"):
         resolve_target(Operation(server="0002", token_env="MY_TOKEN"), None, {})
-    assert "tok" not in str(caught.value)
 
 
 def test_the_lock_key_is_the_tokens_whatever_the_endpoint_spelling() -> None:
