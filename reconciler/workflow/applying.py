@@ -82,6 +82,8 @@ class ApplyOptions:
     timeout: float = 60.0
     recheck_waits: tuple[float, ...] = DEFAULT_RECHECK_WAITS
     client_options: Mapping[str, Any] = field(default_factory=dict)
+    #: how the client is made (tests pass a fake); default `planning.open_client`
+    client_factory: Callable[..., Any] | None = None
 
 
 def apply_manifests(
@@ -258,13 +260,15 @@ def _locked(target: Target, options: ApplyOptions, ui: ApplyUI) -> AbstractConte
 
 def _client(target: Target, options: ApplyOptions, stop_event: threading.Event) -> WolkvoxClient:
     # once stop_event is set (Ctrl-C), the client retries nothing more
-    return open_client(
+    factory = options.client_factory or open_client
+    client: WolkvoxClient = factory(
         target,
         timeout=options.timeout,
         concurrency=options.concurrency,
         interrupted=stop_event,
         **dict(options.client_options),
     )
+    return client
 
 
 def _execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +89,7 @@ def run_plan(
     out: str | None = None,
     environ: Mapping[str, str] | None = None,
     client_options: Mapping[str, Any] | None = None,
+    client_factory: Callable[..., Any] | None = None,
 ) -> PlanResult:
     """`plan`: load, list once, plan; save to `out` when given. Exactly one API call."""
     if out:
@@ -99,7 +100,8 @@ def run_plan(
         _discard(out)
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
-    with open_client(target, timeout=timeout, **(client_options or {})) as client:
+    factory = client_factory or open_client
+    with factory(target, timeout=timeout, **(client_options or {})) as client:
         live = client.list_campaigns()
     saved = plan_operation(
         desired, paths, live, target, targets=targets, excludes=excludes, thresholds=thresholds

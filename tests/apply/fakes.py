@@ -71,6 +71,19 @@ class FakeClient:
     def calls(self) -> int:
         return self._calls
 
+    base_url = "http://fake.invalid/api/v2/"
+
+    def __enter__(self) -> FakeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def factory(self, target: object, **options: object) -> FakeClient:
+        """Stands in for `workflow.planning.open_client`: the same fake every time."""
+        self.opened_with = options
+        return self
+
     def faults_off(self) -> None:
         self.fail_rate = self.drop_rate = self.list_fail_rate = 0.0
 
