@@ -15,8 +15,8 @@ from reconciler.apply.applier import ApplyReport, Outcome
 from reconciler.apply.lock import OperationLock, default_lock_dir, lock_key
 from reconciler.errors import (
     ApplyError,
-    ConfigError,
     ApplyFailed,
+    ConfigError,
     LockHeld,
     PlanMismatch,
     StalePlan,
@@ -313,7 +313,7 @@ def test_a_plan_naming_another_endpoint_or_token_variable_is_refused_before_any_
         # with no --endpoint and no operation.server, there is nowhere to send at all: the
         # file alone may not choose where the token goes
         expected = (PlanMismatch, ConfigError)
-        with pytest.raises(expected, match="made against|token variable|no API endpoint"):
+        with pytest.raises(expected, match=r"made against|token variable|no API endpoint"):
             apply_saved(
                 str(out),
                 UI(),
@@ -329,9 +329,10 @@ def test_changed_manifests_make_a_saved_plan_a_mismatch(
 ) -> None:
     out = tmp_path / "plan.json"
     save(manifest, client, out)
-    manifest.write_text(MANIFEST.replace("{name: to-stop, state: stopped}", "{name: to-stop}"
-                                         ).replace("defaults: {type: preview}",
-                                                   "defaults: {type: preview, state: started}"))  # fmt: skip
+    # to-stop now stays started: the saved stop is no longer justified
+    manifest.write_text(
+        MANIFEST.replace("{name: to-stop, state: stopped}", "{name: to-stop, state: started}")
+    )
     with pytest.raises(PlanMismatch) as caught:
         apply_saved(str(out), UI(), endpoint=ENDPOINT, options=options(client), environ=ENV)
     assert any("stop 'to-stop'" in d for d in caught.value.differences)
