@@ -4,8 +4,8 @@ Faults mirror what reaches the applier from the real client (which has already r
 what it could): `TransientError` before anything happened (`fail_rate`), a call that took
 effect but whose answer was lost (`drop_rate`: `OutcomeUnknown` for a create, as the real
 client reports it; `TransientError` for the idempotent calls), quota running out after
-`quota` calls, a revoked token (`auth_fails`), and a list that shows a new campaign only
-from the `list_lag`-th list call after its create on (real lists lag).
+`quota` calls, a revoked token (`auth_fails`), and a list that shows a new campaign only after up to
+`list_lag` further list calls (drawn per create: real lists lag).
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ class FakeClient:
             self.rows[new_id] = Row(
                 new_id, params["campaign_name"], type, description=params["campaign_description"]
             )
-            self._visible_from[new_id] = self._lists + 1 + self.list_lag
+            lag = self._rng.randint(0, self.list_lag) if self.list_lag else 0
+            self._visible_from[new_id] = self._lists + 1 + lag
             if self._rng.random() < self.drop_rate:
                 raise OutcomeUnknown(
                     "connection dropped", call="create_campaign", campaign=campaign

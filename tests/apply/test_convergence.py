@@ -53,6 +53,7 @@ def scenarios(draw: st.DrawFn) -> tuple[Desired, list[Row]]:
     drop_rate=st.floats(0, 0.4),
     list_fail_rate=st.floats(0, 0.3),
     seed=st.integers(0, 2**16),
+    list_lag=st.integers(0, 3),
     continue_on_error=st.booleans(),
     concurrency=st.sampled_from([1, 2]),
 )
@@ -62,12 +63,18 @@ def test_repeated_applies_converge_and_never_duplicate(
     drop_rate: float,
     list_fail_rate: float,
     seed: int,
+    list_lag: int,
     continue_on_error: bool,
     concurrency: int,
 ) -> None:
     desired, rows = scenario
     client = FakeClient.with_rows(
-        *rows, fail_rate=fail_rate, drop_rate=drop_rate, list_fail_rate=list_fail_rate, seed=seed
+        *rows,
+        fail_rate=fail_rate,
+        drop_rate=drop_rate,
+        list_fail_rate=list_fail_rate,
+        seed=seed,
+        list_lag=list_lag,
     )
     wanted = {c.name for c in desired.campaigns}
 
@@ -85,7 +92,8 @@ def test_repeated_applies_converge_and_never_duplicate(
             concurrency=concurrency,
             continue_on_error=continue_on_error,
             known_ids=[r.campaign_id for r in client.rows.values()],
-            recheck_waits=(0,),
+            # as many re-reads as the list may lag (the default waits cover 15 s of lag)
+            recheck_waits=(0.0,) * 4,
         )
         counts = Counter(r.name for r in client.rows.values())
         assert all(counts[name] <= 1 for name in wanted), counts
@@ -103,3 +111,30 @@ def test_repeated_applies_converge_and_never_duplicate(
             assert row.status is LiveStatus.STOPPED
         if c.state is DesiredState.CLEARED:
             assert row.records == 0
+
+
+def test_200_creates_with_lost_answers_and_a_lagging_list_make_no_duplicate() -> None:
+    desired = Desired(
+        Operation(unmanaged=Unmanaged.IGNORE),
+        tuple(
+            Campaign(f"c{i:03d}", CampaignType.PREVIEW, DesiredState.STARTED) for i in range(200)
+        ),
+    )
+    client = FakeClient(drop_rate=0.5, list_lag=3, seed=7)
+    adopted = 0
+    for _ in range(5):
+        plan = make_plan(desired, [r.live() for r in client.rows.values()])
+        if not plan.has_changes:
+            break
+        report = apply_plan(
+            plan,
+            client,
+            concurrency=2,
+            continue_on_error=True,
+            known_ids=list(client.rows),
+            recheck_waits=(0.0,) * 4,
+        )
+        adopted += sum(o.adopted for o in report.outcomes)
+    counts = Counter(r.name for r in client.rows.values())
+    assert len(counts) == 200 and max(counts.values()) == 1
+    assert adopted > 50  # half the answers were lost: each one adopted, none sent again
