@@ -18,7 +18,7 @@ TOKEN = "tok-lock-SECRET-123"
 def test_the_key_is_the_tokens_identity_and_never_holds_the_token() -> None:
     key = lock_key(Secret(TOKEN))
     assert key == lock_key(Secret(TOKEN))
-    assert key != lock_key(Secret("other"))
+    assert key != lock_key(Secret("another-token-for-the-lock-0x9"))
     assert TOKEN not in key and Secret(TOKEN).fingerprint() not in key
 
 
