@@ -125,8 +125,7 @@ def apply(
     if plan_file and (targets or excludes):
         raise UsageError("--target/--exclude apply to manifests; a saved plan is as saved")
     setup_logging(verbose)
-    from ..apply.applier import recheck_waits_within
-    from ..workflow import ApplyOptions, apply_manifests, apply_saved
+    from ..workflow import ApplyOptions, apply_manifests, apply_saved, recheck_waits_within
     from .terminal import TerminalUI
 
     options = ApplyOptions(

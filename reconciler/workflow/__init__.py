@@ -12,6 +12,7 @@ Errors carry structured fields (`UnsafePlan.reasons`, `LockHeld.holder`,
 
 from __future__ import annotations
 
+from ..apply.applier import recheck_waits_within
 from .applying import ApplyOptions, ApplyUI, apply_manifests, apply_saved
 from .planning import PlanResult, plan_operation, run_plan
 from .target import Target, display_endpoint, resolve_target, state_dir_for
@@ -25,6 +26,7 @@ __all__ = [
     "apply_saved",
     "display_endpoint",
     "plan_operation",
+    "recheck_waits_within",
     "resolve_target",
     "run_plan",
     "state_dir_for",

@@ -1,0 +1,74 @@
+"""The layers import one way: commands/ (and cli) → workflow/ → the engine. Nothing below
+imports upward, and the core knows nothing of click."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
+
+
+def imported(path: Path) -> set[str]:
+    """Every module `path` imports, absolute (relative imports resolved)."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                names.add(".".join([*base, node.module] if node.module else base))
+            elif node.module:
+                names.add(node.module)
+    return names
+
+
+def modules(*, under: str = "") -> list[Path]:
+    return sorted((PACKAGE / under).rglob("*.py"))
+
+
+def layer(path: Path) -> str:
+    rel = path.relative_to(PACKAGE).parts
+    if rel[0] in ("commands", "cli.py", "__main__.py"):
+        return "commands"
+    if rel[0] == "workflow":
+        return "workflow"
+    if rel[0] == "simulator":
+        return "simulator"
+    return "engine"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_nothing_imports_upward(path: Path) -> None:
+    names = imported(path)
+    upward = {"engine": ("reconciler.workflow", "reconciler.commands", "reconciler.cli"),
+              "workflow": ("reconciler.commands", "reconciler.cli"),
+              "simulator": ("reconciler.workflow", "reconciler.commands", "reconciler.cli"),
+              "commands": ()}[layer(path)]  # fmt: skip
+    wrong = sorted(n for n in names if any(n == u or n.startswith(u + ".") for u in upward))
+    assert not wrong, f"{path.name} ({layer(path)}) imports upward: {wrong}"
+
+
+@pytest.mark.parametrize("path", modules(under="workflow"), ids=lambda p: p.name)
+def test_the_core_knows_nothing_of_click(path: Path) -> None:
+    assert not {n for n in imported(path) if n == "click" or n.startswith("click.")}
+
+
+def test_the_commands_go_through_the_core() -> None:
+    for name in ("plan.py", "apply.py"):
+        names = imported(PACKAGE / "commands" / name)
+        assert "reconciler.workflow" in names, name
+        assert not names & {"reconciler.planner", "reconciler.apply.applier"}, name
+
+
+def test_no_module_is_over_about_400_lines() -> None:
+    long = {str(p.relative_to(PACKAGE)): n for p in modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420}  # fmt: skip
+    assert not long, long
+    assert len((PACKAGE / "commands" / "apply.py").read_text().splitlines()) <= 155
