@@ -26,8 +26,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from .client.endpoint import display_endpoint
 from .desired import Campaign, Desired, Operation, create_params
 from .errors import Location
 from .live import LiveCampaign
@@ -338,15 +338,7 @@ def operation_dict(operation: Operation, endpoint: str | None) -> dict[str, Any]
 
 
 def _safe_endpoint(endpoint: str | None) -> str | None:
-    if not endpoint:
-        return None
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets, or the port cannot be told apart
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    # userinfo, query and fragment are dropped: any of them could carry a credential
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+    return display_endpoint(endpoint)  # userinfo, query and fragment dropped
 
 
 def campaign_to_dict(c: Campaign) -> dict[str, Any]:
