@@ -70,12 +70,13 @@ class WolkvoxClient:
         backoff: float | None = None,
         max_backoff: float | None = None,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] = _random.random,
         interrupted: threading.Event | None = None,
     ) -> None:
-        """`interrupted`: once set (apply's Ctrl-C), a failed call is not retried and a
-        wait before a retry ends at once: the call in flight finishes, nothing more."""
+        """`sleep` waits before a retry (default `time.sleep`). `interrupted`: once set
+        (apply's Ctrl-C), a failed call is not retried and a wait before a retry ends at
+        once: the call in flight finishes, nothing more."""
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             raise ConfigError(f"timeout must be a number of seconds, not {timeout!r}")
         if not (math.isfinite(timeout) and timeout > 0):
@@ -90,7 +91,7 @@ class WolkvoxClient:
         self.timeout = timeout
         self.max_in_flight = max_in_flight
         self._token = token
-        self._sleep = sleep
+        self._sleep = time.sleep if sleep is None else sleep
         self._random = random
         self._interrupted = interrupted
         self._session = Session(
