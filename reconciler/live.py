@@ -14,8 +14,11 @@ __all__ = ["LiveCampaign"]
 @dataclass(frozen=True)
 class LiveCampaign:
     """One row of `information.php?api=campaigns`, parsed (the vendor sends every field as a
-    string; `records` becomes an int, `status` and `type` enums). `extra` keeps the
-    informational fields (speed, dial_mode, last_use, recycled, turbo_dial) verbatim."""
+    string; `records` becomes an int, `status` and `type` enums). `extra` keeps every other
+    field (speed, dial_mode, last_use, recycled, turbo_dial…) verbatim.
+
+    `speed`, `turbo_dial` and `skill_id` are those fields parsed, None when the list did not
+    say (the page's sample sends "" for both, and no `skill_id` at all)."""
 
     campaign_id: str
     name: str
@@ -24,6 +27,9 @@ class LiveCampaign:
     records: int
     description: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    speed: int | None = None
+    turbo_dial: bool | None = None
+    skill_id: str | None = None
 
     def fingerprint(self) -> str:
         """A digest of everything a plan decides on; changes when the campaign changes."""

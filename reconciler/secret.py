@@ -1,9 +1,20 @@
-"""The token, kept out of every repr, message and log line."""
+"""The token, kept out of every repr, message and log line.
+
+Redaction matches a secret however text on its way out may have written it, character by
+character: raw; percent-encoded (either hex case, `+` for a space, encoded again);
+escaped for JSON or a Python repr (`\\"`, `\\\\`, `\\'`, `\\uXXXX`, `\\t`, nested escapes);
+or as an HTML character reference. So a JSON journal line, a repr in a traceback or a
+`Location` header cannot carry a secret past it. Callers redact *before* they cut or
+escape text: once cut, a part of a secret can no longer be recognized.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
+from functools import lru_cache
 
 from .errors import ConfigError
 
@@ -11,6 +22,12 @@ __all__ = ["Secret", "redact_all", "token_from_env"]
 
 #: every Secret made in this process, so the CLI can redact them from any text it prints
 _KNOWN: set[str] = set()
+
+#: what replaces a secret
+MASK = "***"
+
+#: characters that introduce an encoded form; text without any holds secrets only raw
+_ENCODED = re.compile(r"[%\\&+]")
 
 
 class Secret:
@@ -31,8 +48,8 @@ class Secret:
         return hashlib.sha256(self._value.encode()).hexdigest()[:12]
 
     def redact(self, text: str) -> str:
-        """`text` with every occurrence of the secret replaced (last line of defence)."""
-        return text.replace(self._value, "***") if self._value else text
+        """`text` with every occurrence of the secret, raw or encoded, replaced."""
+        return _redact(self._value, text) if self._value else text
 
     def __repr__(self) -> str:
         return "Secret('***')"
@@ -58,7 +75,48 @@ def token_from_env(env_var: str, environ: dict[str, str] | None = None) -> Secre
 
 
 def redact_all(text: str) -> str:
-    """`text` with every secret this process has seen replaced by `***`."""
-    for value in _KNOWN:
-        text = text.replace(value, "***")
+    """`text` with every secret this process has seen, raw or encoded, replaced by `***`."""
+    # longest first: a secret that contains another is masked whole
+    for value in sorted(_KNOWN, key=len, reverse=True):
+        text = _redact(value, text)
     return text
+
+
+def _redact(value: str, text: str) -> str:
+    text = text.replace(value, MASK)
+    if _ENCODED.search(text) is None:  # the common case, and the fast one
+        return text
+    return _pattern(value).sub(MASK, text)
+
+
+@lru_cache(maxsize=256)
+def _pattern(value: str) -> re.Pattern[str]:
+    return re.compile("".join(_any_form(char) for char in value))
+
+
+def _any_form(char: str) -> str:
+    """A regex for one character of a secret in any of the forms in the module docstring."""
+    code = ord(char)
+    forms = {re.escape(char), re.escape(html.escape(char)), rf"&#0*{code};"}
+    forms.add(rf"&#(?i:x0*{code:x});")
+    # percent-encoding of its UTF-8 bytes, in either case, possibly encoded again (%2541)
+    forms.add("".join(f"%(?:25)*(?i:{byte:02x})" for byte in char.encode("utf-8")))
+    if char == " ":
+        forms.add(r"\+")
+    if char == "'":
+        forms.add("&apos;")
+    # JSON and repr escapes, behind one or more backslashes (an escape of an escape)
+    if char in "\"'\\/":
+        forms.add(r"\\+" + re.escape(char))
+    short = {"\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}.get(char)
+    if short:
+        forms.add(r"\\+" + short)
+    if code <= 0xFF:
+        forms.add(rf"\\+(?i:x{code:02x})")
+    if code <= 0xFFFF:
+        forms.add(rf"\\+(?i:u{code:04x})")
+    else:  # JSON writes it as a surrogate pair, a repr as \U0001f600
+        high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+        forms.add(rf"\\+(?i:u{high:04x})\\+(?i:u{low:04x})")
+        forms.add(rf"\\+(?i:U{code:08x})")
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"

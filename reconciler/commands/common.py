@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -26,6 +27,36 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: the longest --timeout accepted: an hour per call is already far past the vendor's 60 s
+MAX_TIMEOUT = 3600.0
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange that refuses nan and ±inf: nan passes every comparison, so a plain
+    range would take `--max-stop-pct nan` and disable the threshold it sets."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number{_from_env(param, ctx)}", param, ctx)
+        try:
+            return super().convert(number, param, ctx)
+        except click.BadParameter as exc:
+            where = _from_env(param, ctx)
+            if not where:
+                raise
+            self.fail(f"{exc.message.rstrip('.')}{where}", param, ctx)
+
+
+def _from_env(param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """` (from VAR)` when the value came from the parameter's environment variable."""
+    if param is None or ctx is None or param.name is None or not param.envvar:
+        return ""
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.ENVIRONMENT:
+        return ""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar)
+    return f" (from {' / '.join(names)})"
 
 
 def verbose_option(f: F) -> F:
@@ -84,7 +115,7 @@ def threshold_options(f: F) -> F:
     )(f)
     f = click.option(
         "--max-stop-pct",
-        type=click.FloatRange(min=0, max=100),
+        type=FiniteFloatRange(min=0, max=100),
         default=defaults.max_stop_pct,
         show_default=True,
         help="Safety: no plan that stops more than this % of the Started campaigns...",
@@ -101,13 +132,13 @@ def threshold_options(f: F) -> F:
 def timeout_option(f: F) -> F:
     return click.option(
         "--timeout",
-        type=click.FloatRange(min=0.1),
+        type=FiniteFloatRange(min=0.1, max=MAX_TIMEOUT),
         default=60.0,
         show_default=True,
         envvar="WOLKVOX_TIMEOUT",
         metavar="SECONDS",
-        help="Give up on an API call after this long (the vendor's own limit is 60 s). "
-        "Env: WOLKVOX_TIMEOUT.",
+        help="Give up on an API call after this long, 0.1 to 3600 (the vendor's own limit "
+        "is 60 s). Env: WOLKVOX_TIMEOUT.",
     )(f)
 
 

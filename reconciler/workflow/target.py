@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from ..client import endpoint_base_url
+from ..client.endpoint import base_url_for, display_endpoint
 from ..desired import Operation
-from ..errors import ConfigError
 from ..secret import Secret, token_from_env
 
 __all__ = ["STATE_DIR_NAME", "Target", "display_endpoint", "resolve_target", "state_dir_for"]
+# display_endpoint is the client's (one place for the endpoint rules), re-exported here
 
 STATE_DIR_NAME = ".wolkvox-reconciler"
 
@@ -40,38 +39,10 @@ def resolve_target(
     """`endpoint` (from `--endpoint` / `WOLKVOX_ENDPOINT`) wins over `operation.server`; the
     token comes from the variable `operation.token_env` names. Every configuration error is
     raised here, before any request."""
-    if endpoint is not None and endpoint.strip():
-        base_url = endpoint_base_url(endpoint)
-        shown = display_endpoint(endpoint)
-    elif operation.base_url is not None:
-        try:
-            base_url = endpoint_base_url(operation.base_url)
-        except ConfigError:
-            raise ConfigError(
-                f"invalid operation.server {operation.server!r}: it must be the server's "
-                "nomenclature, as in https://wv{server}.wolkvox.com"
-            ) from None
-        shown = None
-    else:
-        raise ConfigError(
-            "no API endpoint: declare operation.server in a manifest, or pass "
-            "--endpoint URL (or set WOLKVOX_ENDPOINT)"
-        )
+    base_url = base_url_for(operation, endpoint)
+    shown = display_endpoint(endpoint) if endpoint is not None and endpoint.strip() else None
     token = token_from_env(operation.token_env, None if environ is None else dict(environ))
     return Target(operation, base_url, shown, token)
-
-
-def display_endpoint(endpoint: str | None) -> str | None:
-    """An endpoint as a plan may record it: scheme, host and port; no userinfo, query or
-    fragment (any of them could carry a credential)."""
-    if not endpoint:
-        return None
-    parts = urlsplit(endpoint.strip())
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets, or the port cannot be told apart
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
 def state_dir_for(paths: Sequence[str]) -> Path:

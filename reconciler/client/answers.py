@@ -1,0 +1,346 @@
+"""The vendor's answers, parsed: pure functions, no I/O.
+
+Each parser takes a decoded JSON body and returns our model, or raises `BadAnswer` saying
+what is wrong in terms of the vendor's fields; the client adds which call and campaign.
+Text quoted from the server is redacted *before* it is cut or stripped of HTML, so that no
+part of a token it echoes can survive the cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..live import LiveCampaign
+from ..secret import Secret
+from ..vocabulary import CampaignType, LiveStatus
+
+__all__ = [
+    "SNIPPET",
+    "BadAnswer",
+    "Skill",
+    "TokenInfo",
+    "campaigns",
+    "created_id",
+    "delete_refusal",
+    "edited_config",
+    "envelope_problem",
+    "kind",
+    "quote",
+    "shown",
+    "skills",
+    "token_info",
+    "vendor_message",
+]
+
+#: how much of an unexpected body an error message quotes
+SNIPPET = 200
+
+#: list fields the live model holds in named attributes; every other field goes to `extra`
+_LIST_FIELDS = frozenset(
+    {"campaign_id", "campaign_name", "campaign_description", "type_campaign", "status", "records"}
+)
+_ZERO_RECORDS = re.compile(r"^\s*0\s+records?\b", re.IGNORECASE)
+#: "X campaigns deleted successfully. 0 operations failed."
+_DELETED = re.compile(
+    r"(\d+)\s+campaigns?\s+(?:were\s+)?deleted\b.*?(\d+)\s+operations?\s+failed",
+    re.IGNORECASE | re.DOTALL,
+)
+_TURBO = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+
+
+class BadAnswer(Exception):
+    """An answer that is not what the vendor documents; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """`information.php?api=token_info`: the token's daily budget of calls."""
+
+    limit: int
+    used_today: int
+    available: int
+
+
+@dataclass(frozen=True)
+class Skill:
+    """One row of `information.php?api=skills`."""
+
+    skill_id: str
+    name: str
+    description: str = ""
+    last_use: str = ""
+
+
+# -- the envelope: {code, error, msg[, data]} ---------------------------------------------
+
+
+def envelope_problem(body: Any, text: str, secret: Secret) -> str | None:
+    """Why a 2xx answer is not a success after all (None: it is one)."""
+    if not isinstance(body, dict):
+        return f"the answer is not a JSON object: {quote(text, secret)!r}"
+    if body.get("error") is not None:
+        error = vendor_message(body, "", secret)
+        return f"the answer reports an error despite HTTP success: {error}"
+    status = _code(body.get("code"))
+    if status is not None and status >= 400:
+        return f"the answer carries error code {status}: {vendor_message(body, '', secret)}"
+    return None
+
+
+def vendor_message(body: Any, text: str, secret: Secret) -> str:
+    """The vendor's own words, redacted: `error` and `msg` of a JSON body, else the start
+    of the text without its HTML."""
+    if isinstance(body, dict):
+        parts = [
+            secret.redact(str(body[key])).strip()
+            for key in ("error", "msg")
+            if body.get(key) not in (None, "")
+        ]
+        if parts:
+            return ": ".join(dict.fromkeys(parts))
+    # redacted first: stripping tags or spaces could split a token, and cutting it could
+    # leave a piece of one that redaction no longer recognizes
+    words = " ".join(re.sub(r"<[^>]*>", " ", secret.redact(text)).split())
+    return _cut(words) or "no message"
+
+
+def quote(text: str, secret: Secret) -> str:
+    """Server text for a message: redacted, then cut to `SNIPPET` characters."""
+    return _cut(secret.redact(text))
+
+
+def shown(value: Any, secret: Secret) -> str:
+    """A field's value as a message quotes it (a repr), redacted before it is escaped
+    and cut."""
+    if isinstance(value, str):
+        return repr(_cut(secret.redact(value)))
+    return _cut(secret.redact(repr(value)))
+
+
+def kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+# -- the campaign list ----------------------------------------------------------------------
+
+
+def campaigns(body: Mapping[str, Any], secret: Secret) -> list[LiveCampaign]:
+    """The rows of a list answer. An answer without `data` is an empty operation only if
+    its `msg` says "0 records…": a missing list read as empty would make a plan create
+    every campaign again."""
+    rows = _rows(body, "campaigns")
+    return [_campaign(index, row, secret) for index, row in enumerate(rows)]
+
+
+def _rows(body: Mapping[str, Any], what: str) -> list[Any]:
+    data = body.get("data")
+    if data is None and _reports_zero_records(body.get("msg")):
+        return []
+    if not isinstance(data, list):
+        raise BadAnswer(f"expected `data` to be a list of {what}, got {kind(data)}")
+    return data
+
+
+def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
+    if not isinstance(row, dict):
+        raise BadAnswer(f"data[{index}] is {kind(row)}, not a campaign")
+    campaign_id = _text(row.get("campaign_id"))
+    name = _text(row.get("campaign_name"))
+    who = (
+        f"campaign {quote(name or '?', secret)} "
+        f"(id {quote(campaign_id or '?', secret)}, data[{index}])"
+    )
+    if not campaign_id:
+        raise BadAnswer(f"{who}: field campaign_id is missing or empty")
+    if name is None:
+        raise BadAnswer(f"{who}: field campaign_name is missing")
+    try:
+        type_ = CampaignType((_text(row.get("type_campaign")) or "").strip().lower())
+    except ValueError:
+        raise BadAnswer(
+            f"{who}: field type_campaign is {shown(row.get('type_campaign'), secret)}, "
+            "not preview or predictive"
+        ) from None
+    try:
+        status = LiveStatus.parse(_text(row.get("status")) or "")
+    except ValueError:
+        raise BadAnswer(
+            f"{who}: field status is {shown(row.get('status'), secret)}, not Started or Stopped"
+        ) from None
+    records = _count(row.get("records"), blank=0)
+    if records is None:
+        raise BadAnswer(
+            f"{who}: field records is {shown(row.get('records'), secret)}, not a number of records"
+        )
+    extra = tuple(
+        (str(key), "" if value is None else str(value))
+        for key, value in row.items()
+        if key not in _LIST_FIELDS
+    )
+    return LiveCampaign(
+        campaign_id=campaign_id,
+        name=name,
+        type=type_,
+        status=status,
+        records=records,
+        description=_text(row.get("campaign_description")) or "",
+        extra=extra,
+        speed=_count(row.get("speed")),
+        turbo_dial=_turbo(row.get("turbo_dial")),
+        skill_id=(_text(row.get("skill_id")) or "").strip() or None,
+    )
+
+
+def _reports_zero_records(msg: Any) -> bool:
+    return isinstance(msg, str) and bool(_ZERO_RECORDS.match(msg))
+
+
+def _turbo(value: Any) -> bool | None:
+    """`turbo_dial`: on/off or yes/no in any case; anything else (the sample's "") is
+    unknown, not off."""
+    if isinstance(value, bool):
+        return value
+    return _TURBO.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+# -- create, edit, delete --------------------------------------------------------------------
+
+
+def created_id(body: Mapping[str, Any]) -> str | None:
+    """`data[0].id_campaign` — or `id_campaing`, as the create page's table spells it."""
+    row = _first(body)
+    if row is None:
+        return None
+    for key in ("id_campaign", "id_campaing"):
+        value = _text(row.get(key))
+        if value is not None and value.strip():
+            return value.strip()
+    return None
+
+
+def edited_config(body: Mapping[str, Any], campaign_id: str, secret: Secret) -> dict[str, Any]:
+    """`data[0]` of an `edit_campaign` answer: the campaign's whole configuration after
+    the edit. It must be an object, and about this campaign when it names one."""
+    row = _first(body)
+    if row is None:
+        raise BadAnswer(
+            "the edit was answered without the campaign's configuration (expected data[0] "
+            f"to be an object, got {kind(body.get('data'))}); it may have been applied"
+        )
+    answered = _text(row.get("campaign_id"))
+    if answered is not None and answered.strip() and answered.strip() != campaign_id:
+        raise BadAnswer(
+            "the edit was answered with the configuration of campaign "
+            f"{shown(answered.strip(), secret)}, "
+            f"not {campaign_id!r}"
+        )
+    return dict(row)
+
+
+def delete_refusal(body: Mapping[str, Any], secret: Secret) -> str | None:
+    """Why a 2xx `delete_campaign` answer deleted nothing ("0 campaigns deleted…"), or
+    None. A `msg` in any other words is taken as the vendor's yes."""
+    msg = body.get("msg")
+    if not isinstance(msg, str):
+        return None
+    match = _DELETED.search(msg)
+    if match is None or int(match.group(1)) > 0:
+        return None
+    return f"the vendor deleted no campaign: {vendor_message(body, '', secret)}"
+
+
+# -- information.php: token_info, skills ---------------------------------------------------
+
+
+def token_info(body: Mapping[str, Any], secret: Secret) -> TokenInfo:
+    """`data[0]` of `token_info`. Counts may come as numbers or as digit strings; calls
+    left today default to limit − used when the answer leaves them out."""
+    row = _first(body)
+    if row is None:
+        raise BadAnswer(f"expected data[0] to be an object, got {kind(body.get('data'))}")
+
+    def number(key: str) -> int:
+        value = _count(row.get(key))
+        if value is None:
+            raise BadAnswer(
+                f"field data[0].{key} is {shown(row.get(key), secret)}, not a number of calls"
+            )
+        return value
+
+    limit, used = number("token_limit"), number("token_use_today")
+    left = row.get("available_consumption_options")
+    available = (
+        max(limit - used, 0) if left in (None, "") else number("available_consumption_options")
+    )
+    return TokenInfo(limit=limit, used_today=used, available=available)
+
+
+def skills(body: Mapping[str, Any], secret: Secret) -> list[Skill]:
+    """The rows of a `skills` answer; a row needs a `skill_id`, the rest may be absent."""
+    found = []
+    for index, row in enumerate(_rows(body, "skills")):
+        if not isinstance(row, dict):
+            raise BadAnswer(f"data[{index}] is {kind(row)}, not a skill")
+        skill_id = (_text(row.get("skill_id")) or "").strip()
+        if not skill_id:
+            name = quote(_text(row.get("skill_name")) or "?", secret)
+            raise BadAnswer(f"skill {name} (data[{index}]): field skill_id is missing or empty")
+        found.append(
+            Skill(
+                skill_id=skill_id,
+                name=_text(row.get("skill_name")) or "",
+                description=_text(row.get("skill_description")) or "",
+                last_use=_text(row.get("last_use")) or "",
+            )
+        )
+    return found
+
+
+# -- small readers -------------------------------------------------------------------------
+
+
+def _first(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """`data[0]`, or `data` itself when the vendor sends one object instead of a list."""
+    data = body.get("data")
+    row = data[0] if isinstance(data, list) and data else data
+    return row if isinstance(row, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    """A field as text: the vendor sends strings, a number is tolerated."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _count(value: Any, *, blank: int | None = None) -> int | None:
+    """A count (records, speed, calls): an int, an integral float or ASCII digits; a blank
+    string is `blank`; anything else (negative, "1.5", True) is None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return blank
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _code(value: Any) -> int | None:
+    """`code` is documented as int, sent as "202" or "" too."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[:SNIPPET] + "…"
