@@ -229,7 +229,8 @@ def test_deep_json_is_a_located_error(text: str, where: str) -> None:
 
 def test_brackets_inside_json_strings_do_not_count_as_nesting() -> None:
     name = "[{" * 100 + '\\"'
-    text = '{"campaigns": [{"campaign_name": "%s", "type_campaign": "preview"}]}' % name
+    text = '{"campaigns": [{"campaign_name": "NAME", "type_campaign": "preview"}]}'
+    text = text.replace("NAME", name)
     [c] = parse_seed(text, "seed.json").campaigns
     assert c.campaign_name.startswith("[{[{")
 
