@@ -16,8 +16,8 @@ from tests.helpers import Simulator
 pytestmark = pytest.mark.e2e
 
 StartSimulator = Callable[..., Simulator]
-C = "/api/v2/campaign.php?"
-I = "/api/v2/information.php?"
+CAMPAIGN = "/api/v2/campaign.php?"
+INFO = "/api/v2/information.php?"
 SEED = {
     "campaigns": [
         {
@@ -34,11 +34,11 @@ SEED = {
 }
 #: one request per new endpoint, each one that would change something
 CHANGES: list[tuple[str, str, object]] = [
-    ("PUT", C + "api=edit_campaign&campaign_id=1002", {"campaign_description": "edited"}),
-    ("PUT", C + "api=speed&campaign_id=1002", {"speed": "50"}),
-    ("DELETE", C + "api=delete_campaign&type_campaign=preview&campaign_id=1003", None),
+    ("PUT", CAMPAIGN + "api=edit_campaign&campaign_id=1002", {"campaign_description": "edited"}),
+    ("PUT", CAMPAIGN + "api=speed&campaign_id=1002", {"speed": "50"}),
+    ("DELETE", CAMPAIGN + "api=delete_campaign&type_campaign=preview&campaign_id=1003", None),
 ]
-READS = [("GET", I + "api=token_info", None), ("GET", I + "api=skills", None)]
+READS = [("GET", INFO + "api=token_info", None), ("GET", INFO + "api=skills", None)]
 
 
 def send(
@@ -54,9 +54,9 @@ def test_the_new_endpoints_answer_and_token_info_counts_real_use(
     simulator: StartSimulator,
 ) -> None:
     sim = simulator(SEED, "--daily-quota", "12", "--token", "a", "--token", "b")
-    assert sim.request("GET", I + "api=campaigns", token="b").status_code == 200
+    assert sim.request("GET", INFO + "api=campaigns", token="b").status_code == 200
     assert [send(sim, *change) for change in CHANGES] == [200, 202, 200]
-    skills = sim.request("GET", I + "api=skills").json()
+    skills = sim.request("GET", INFO + "api=skills").json()
     assert [s["skill_id"] for s in skills["data"]] == ["1001"]
     rows = sim.campaigns()
     assert [(r["campaign_id"], r["campaign_description"], r["speed"]) for r in rows] == [
@@ -65,14 +65,14 @@ def test_the_new_endpoints_answer_and_token_info_counts_real_use(
     ]
     assert rows[0]["skill_id"] == "1001"
     # refused requests cost nothing
-    assert send(sim, "GET", I + "api=token_info", None, token="wrong") == 403
-    [info] = sim.request("GET", I + "api=token_info").json()["data"]
+    assert send(sim, "GET", INFO + "api=token_info", None, token="wrong") == 403
+    [info] = sim.request("GET", INFO + "api=token_info").json()["data"]
     assert info["token_limit"] == "12"
     assert info["token_use_today"] == "6"  # 3 changes, skills, the list, this call itself
     assert info["all_token_today"] == "7"  # and b's list
     assert info["available_consumption_options"] == "6"
     for _ in range(6):
-        assert sim.request("GET", I + "api=campaigns").status_code == 200
+        assert sim.request("GET", INFO + "api=campaigns").status_code == 200
     for method, url, body in CHANGES + READS:  # the quota is spent: 403 on every endpoint
         answer = sim.request(method, url, json=body)
         assert answer.status_code == 403 and answer.json()["msg"] == "TOKEN LIMIT EXCEEDED"
@@ -82,7 +82,7 @@ def test_without_a_daily_quota_token_info_reports_licenses_times_1000(
     simulator: StartSimulator,
 ) -> None:
     sim = simulator(SEED, "--licenses", "3", "--no-list-skill-id", "--string-codes")
-    answer = sim.request("GET", I + "api=token_info").json()
+    answer = sim.request("GET", INFO + "api=token_info").json()
     assert answer["code"] == "200"
     assert answer["data"][0]["token_limit"] == "3000"
     assert answer["data"][0]["available_consumption_options"] == "2999"
@@ -103,7 +103,7 @@ def test_faults_and_drops_apply_to_the_new_endpoints(simulator: StartSimulator) 
         ("1002", "edited", "50"),
     ]
     # a refusal commits nothing, so it is answered
-    assert send(dropping, "PUT", C + "api=speed&campaign_id=1002", {"speed": "500"}) == 400
+    assert send(dropping, "PUT", CAMPAIGN + "api=speed&campaign_id=1002", {"speed": "500"}) == 400
 
 
 def test_the_concurrency_slot_counts_the_new_endpoints(simulator: StartSimulator) -> None:
@@ -128,11 +128,13 @@ def test_a_created_campaign_is_listed_only_after_the_list_lag(simulator: StartSi
     sim = simulator(SEED, "--list-lag", "0.6")
     began = time.monotonic()
     created = sim.request(
-        "POST", C + "api=create_campaign&type_campaign=preview", json={"campaign_name": "Late"}
+        "POST",
+        CAMPAIGN + "api=create_campaign&type_campaign=preview",
+        json={"campaign_name": "Late"},
     )
     assert created.status_code == 201
     new_id = created.json()["data"][0]["id_campaign"]
-    stop = sim.request("PUT", C + "api=stop&type_campaign=preview&campaign_id=1002")
+    stop = sim.request("PUT", CAMPAIGN + "api=stop&type_campaign=preview&campaign_id=1002")
     assert stop.status_code == 202
     rows = sim.campaigns()
     if time.monotonic() - began < 0.5:  # a very slow machine could pass the lag already

@@ -101,7 +101,7 @@ def test_an_old_state_file_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
         "turbo_dial TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}');"
     )
     old.close()
-    with pytest.raises(sqlite3.DatabaseError, match="older simulator.*new --state file"):
+    with pytest.raises(sqlite3.DatabaseError, match=r"older simulator.*new --state file"):
         Store(str(path))
 
 
