@@ -180,17 +180,17 @@ class Store:
         self._lock = threading.RLock()
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA synchronous = FULL")
-        # CREATE … IF NOT EXISTS is idempotent; executescript runs outside our transactions
-        self._conn.executescript(_SCHEMA)
         columns = {r[1] for r in self._conn.execute("PRAGMA table_info(campaigns)")}
-        if not {"skill_id", "listed_from"} <= columns:
+        if columns and not {"skill_id", "listed_from"} <= columns:
             self._conn.close()
-            # no migration: state files are scratch data; say what to do instead of failing
-            # later on a missing column
+            # no migration (state files are scratch data), and nothing written to the old
+            # file: say what to do instead of failing later on a missing column
             raise sqlite3.DatabaseError(
                 "it was written by an older simulator (no skill_id / listed_from columns): "
                 "start with a new --state file"
             )
+        # CREATE … IF NOT EXISTS is idempotent; executescript runs outside our transactions
+        self._conn.executescript(_SCHEMA)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

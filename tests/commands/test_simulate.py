@@ -290,3 +290,16 @@ def test_simulate_seed_from_manifest_then_plan_is_no_changes(tmp_path: Path) -> 
         assert sim.stop() == 0
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes." in result.stdout
+
+
+def test_a_state_file_of_an_older_simulator_is_a_clear_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as conn:  # the campaigns table before skill_id and the lag
+        conn.execute("CREATE TABLE campaigns (campaign_id INTEGER PRIMARY KEY, settings TEXT)")
+    result = run_cli("simulate", "--port", "0", "--state", str(old))
+    assert result.returncode == 1
+    assert f"cannot open the state file {old}: it was written by an older simulator" in (
+        result.stderr
+    )

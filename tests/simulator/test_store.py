@@ -103,6 +103,9 @@ def test_an_old_state_file_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
     old.close()
     with pytest.raises(sqlite3.DatabaseError, match=r"older simulator.*new --state file"):
         Store(str(path))
+    # and the old file is left as it was
+    tables = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("campaigns",), ("sqlite_sequence",)]
 
 
 def test_update_changes_columns_and_merges_settings_in_one_step(tmp_path: Path) -> None:
