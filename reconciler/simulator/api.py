@@ -8,6 +8,7 @@ The HTTP server (`server.py`) authenticates, applies the limits and faults, then
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -76,15 +77,19 @@ class Api:
         options: ApiOptions = ApiOptions(),
         *,
         clock: Callable[[], str] = _now,
-        time: Callable[[], float] = time.time,
+        now: Callable[[], float] = time.time,
         usage: Callable[[str], tuple[int, int]] = _no_usage,
     ) -> None:
-        """`usage(token)`: (admitted requests of `token`, of every token) this UTC day."""
+        """`clock`: last_use text; `now`: UNIX time (the list lag); `usage(token)`: (admitted
+        requests of `token`, of every token) this UTC day."""
         self._store = store
         self._options = options
         self._clock = clock
-        self._time = time
+        self._time = now
         self._usage = usage
+        # a change reads, checks, then writes (a delete checks the campaign is stopped):
+        # two changes at once must not interleave, or a start could slip between
+        self._changing = threading.Lock()
 
     def handle(
         self,
@@ -122,6 +127,10 @@ class Api:
             return self._token_info(token)
         if api == "skills":
             return self._skills(query)
+        with self._changing:
+            return self._change(api, query, body)
+
+    def _change(self, api: str, query: Mapping[str, list[str]], body: bytes) -> Reply:
         if api in ("edit_campaign", "speed"):
             # the collection's URLs carry no type_campaign: checked only when sent
             type_campaign = self._type(query) if "type_campaign" in query else None
@@ -259,7 +268,7 @@ class Api:
         by_id = {c.campaign_id: c for c in self._store.campaigns()}
         deleted: list[int] = []
         for campaign_id in wanted:
-            found = by_id.pop(campaign_id, None)  # pop: an id named twice fails the second time
+            found = by_id.pop(campaign_id, None)  # an id named twice fails the second time
             if (
                 found is not None
                 and found.type_campaign is type_campaign

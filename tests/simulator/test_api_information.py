@@ -52,7 +52,7 @@ def test_the_campaign_filter_lists_one_campaign_or_none(store: Store) -> None:
 
 def test_a_new_campaign_is_listed_only_after_the_lag(store: Store) -> None:
     now = [1000.0]
-    api = Api(store, ApiOptions(list_lag=2.0), time=lambda: now[0])
+    api = Api(store, ApiOptions(list_lag=2.0), now=lambda: now[0])
     created = call(
         api,
         "POST",
@@ -76,7 +76,7 @@ def test_a_new_campaign_is_listed_only_after_the_lag(store: Store) -> None:
 
 
 def test_changes_to_listed_campaigns_show_at_once_under_a_lag(store: Store) -> None:
-    api = Api(store, ApiOptions(list_lag=60.0), time=lambda: 5.0)
+    api = Api(store, ApiOptions(list_lag=60.0), now=lambda: 5.0)
     call(api, "PUT", CAMPAIGN_PATH, "api=start&type_campaign=preview&campaign_id=1002")
     call(api, "PUT", CAMPAIGN_PATH, "api=speed&campaign_id=1002", {"speed": "9"})
     row = listed(api)[1]
