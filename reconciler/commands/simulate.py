@@ -58,7 +58,8 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "--seed",
     type=click.Path(exists=True, dir_okay=False),
     metavar="FILE",
-    help="YAML or JSON `campaigns:` to start with (ignored if --state was seeded before).",
+    help="YAML or JSON `campaigns:` (and `skills:`) to start with (ignored if --state was "
+    "seeded before).",
 )
 @click.option(
     "--seed-from-manifest",
@@ -126,8 +127,8 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     type=float,
     callback=_lag,
     metavar="SECONDS",
-    help="A new campaign shows in the list only SECONDS after its create was answered "
-    "(state changes show at once).",
+    help="A new campaign shows in the list only SECONDS after its create committed "
+    "(changes to listed campaigns show at once).",
 )
 @click.option(
     "--no-list-skill-id",
@@ -165,7 +166,12 @@ def simulate(
     string_codes: bool,
     verbose: int,
 ) -> None:
-    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C."""
+    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C.
+
+    \b
+    Example (then plan and apply examples/campaigns.yaml against it):
+      wolkvox-reconciler simulate --seed examples/seed.yaml --port 8765
+    """
     if any(not t.strip() for t in tokens):
         raise ConfigError("--token must not be empty")
     config = SimulatorConfig(
