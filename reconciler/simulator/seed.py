@@ -183,26 +183,19 @@ def _yaml_depth_check(text: str, filename: str) -> None:
             depth -= 1
 
 
+_JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+
+
 def _json_too_deep(text: str) -> tuple[int, int] | None:
     """(line, column) of the first `[` or `{` nested deeper than MAX_DEPTH, outside strings."""
-    depth, line, column, in_string, escaped = 0, 1, 0, False, False
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-        elif in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()
+        if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return line, column
+                at = token.start()
+                return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
         elif char in "]}":
             depth -= 1
     return None
