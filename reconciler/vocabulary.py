@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import Enum
 
 __all__ = [
+    "AMD_COUNTRIES",
+    "DIAL_ORDERS",
     "RESULTS",
     "CampaignType",
     "DesiredState",
@@ -68,3 +70,25 @@ RESULTS: tuple[str, ...] = (
     "chanunavail",
     "answer",
 )
+
+
+#: The answering-machine detection countries the vendor's collection documents (create's
+#: `amd`, edit_campaign's `amd_conf` besides `default` and `none`).
+AMD_COUNTRIES: tuple[str, ...] = (
+    "ARG",
+    "CHL",
+    "COL",
+    "CRI",
+    "ECU",
+    "ESP",
+    "GTM",
+    "HND",
+    "ITA",
+    "MEX",
+    "NIC",
+    "PAN",
+    "PER",
+)
+
+#: edit_campaign's `camp_dial_order`: the order in which a campaign's records are dialed.
+DIAL_ORDERS: tuple[str, ...] = ("linear", "zigzag", "random")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import sqlite3
 import sys
+from collections.abc import Sequence
 from types import FrameType
 
 import click
@@ -13,6 +15,7 @@ import click
 from ..errors import ConfigError
 from ..simulator import (
     DEFAULT_TOKEN,
+    Seed,
     SeedError,
     SimulatorConfig,
     SimulatorServer,
@@ -20,10 +23,19 @@ from ..simulator import (
     load_seed,
     serve,
 )
+from .simulate_seed import seed_from_manifests
 
 __all__ = ["simulate"]
 
 _RATE = click.FloatRange(0.0, 1.0)
+#: a day: a longer lag is a typo, and nan/inf would hide every new campaign for ever
+_MAX_LAG = 86_400.0
+
+
+def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value) or not 0 <= value <= _MAX_LAG:
+        raise click.BadParameter(f"must be a number of seconds from 0 to {_MAX_LAG:g}")
+    return value
 
 
 @click.command()
@@ -46,7 +58,17 @@ _RATE = click.FloatRange(0.0, 1.0)
     "--seed",
     type=click.Path(exists=True, dir_okay=False),
     metavar="FILE",
-    help="YAML or JSON `campaigns:` to start with (ignored if --state was seeded before).",
+    help="YAML or JSON `campaigns:` (and `skills:`) to start with (ignored if --state was "
+    "seeded before).",
+)
+@click.option(
+    "--seed-from-manifest",
+    "manifests",
+    multiple=True,
+    type=click.Path(exists=True),
+    metavar="FILE_OR_DIR",
+    help="Start with exactly what these manifests declare (repeatable; not with --seed): "
+    "a plan of them is then 'No changes'.",
 )
 @click.option(
     "--state",
@@ -90,6 +112,30 @@ _RATE = click.FloatRange(0.0, 1.0)
     help="Requests allowed per token per UTC day (then 403). Default: no limit.",
 )
 @click.option(
+    "--licenses",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Licenses of the operation: token_info reports N × 1000 calls a day when "
+    "--daily-quota is not set (nothing is refused then).",
+)
+@click.option(
+    "--list-lag",
+    default=0.0,
+    show_default=True,
+    type=float,
+    callback=_lag,
+    metavar="SECONDS",
+    help="A new campaign shows in the list only SECONDS after its create committed "
+    "(changes to listed campaigns show at once).",
+)
+@click.option(
+    "--no-list-skill-id",
+    is_flag=True,
+    help="List rows without `skill_id`, as the vendor's list page shows them.",
+)
+@click.option(
     "--random-seed",
     type=int,
     metavar="N",
@@ -106,17 +152,26 @@ def simulate(
     port: int,
     tokens: tuple[str, ...],
     seed: str | None,
+    manifests: tuple[str, ...],
     state: str | None,
     latency_ms: int,
     fail_rate: float,
     drop_after_commit_rate: float,
     max_concurrent: int,
     daily_quota: int | None,
+    licenses: int,
+    list_lag: float,
+    no_list_skill_id: bool,
     random_seed: int | None,
     string_codes: bool,
     verbose: int,
 ) -> None:
-    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C."""
+    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C.
+
+    \b
+    Example (then plan and apply examples/campaigns.yaml against it):
+      wolkvox-reconciler simulate --seed examples/seed.yaml --port 8765
+    """
     if any(not t.strip() for t in tokens):
         raise ConfigError("--token must not be empty")
     config = SimulatorConfig(
@@ -128,17 +183,17 @@ def simulate(
         daily_quota=daily_quota,
         random_seed=random_seed,
         string_codes=string_codes,
+        list_lag=list_lag,
+        list_skill_id=not no_list_skill_id,
+        licenses=licenses,
     )
-    try:
-        campaigns = load_seed(seed) if seed else []
-    except SeedError as exc:
-        raise ConfigError(f"invalid seed file:\n{exc}") from None
+    initial = _initial(seed, manifests)
     try:
         store = Store(state)
     except sqlite3.Error as exc:
         raise ConfigError(f"cannot open the state file {state}: {exc}") from None
     try:
-        store.seed(campaigns)
+        store.seed(initial.campaigns, initial.skills)
         server = SimulatorServer(host, port, config, store)
     except OSError as exc:
         store.close()
@@ -156,6 +211,17 @@ def simulate(
         click.echo(f"export WOLKVOX_TOKEN={DEFAULT_TOKEN}")
     sys.stdout.flush()
     serve(server, on_stop=store.close)
+
+
+def _initial(seed: str | None, manifests: Sequence[str]) -> Seed:
+    if seed and manifests:
+        raise click.UsageError("give --seed or --seed-from-manifest, not both")
+    if manifests:
+        return seed_from_manifests(manifests)  # a bad manifest: its located errors, exit 1
+    try:
+        return load_seed(seed) if seed else Seed()
+    except SeedError as exc:
+        raise ConfigError(f"invalid seed file:\n{exc}") from None
 
 
 def _log_requests(verbosity: int) -> None:

@@ -6,17 +6,21 @@ simulator cannot agree on a mistake by sharing code; a test pins this.
 
 from __future__ import annotations
 
-from .seed import SeedError, load_seed, parse_seed
+from .seed import Seed, SeedError, load_seed, parse_seed
 from .server import DEFAULT_TOKEN, SimulatorConfig, SimulatorServer, serve
-from .store import CampaignData, CampaignRow, Store
+from .store import DEFAULTS, SETTINGS, CampaignData, CampaignRow, SkillData, Store
 
 __all__ = [
+    "DEFAULTS",
     "DEFAULT_TOKEN",
+    "SETTINGS",
     "CampaignData",
     "CampaignRow",
+    "Seed",
     "SeedError",
     "SimulatorConfig",
     "SimulatorServer",
+    "SkillData",
     "Store",
     "load_seed",
     "parse_seed",

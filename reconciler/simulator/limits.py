@@ -68,3 +68,10 @@ class TokenGate:
     def used_today(self, token: str) -> int:
         with self._lock:
             return self._used.get((token, self._today()), 0)
+
+    def usage(self, token: str) -> tuple[int, int]:
+        """(admitted requests of `token`, of every token) this UTC day."""
+        with self._lock:
+            today = self._today()
+            everyone = sum(n for (_, day), n in self._used.items() if day == today)
+            return self._used.get((token, today), 0), everyone

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from .api import CAMPAIGN_PATH, INFORMATION_PATH, MESSAGES, Api, Reply, error_reply
+from .api import CAMPAIGN_PATH, INFORMATION_PATH, MESSAGES, Api, ApiOptions, Reply, error_reply
 from .faults import Fault, Faults
 from .limits import Admission, TokenGate
 from .store import Store
@@ -44,6 +44,16 @@ class SimulatorConfig:
     random_seed: int | None = None
     #: send `code` as a string ("202"), as some vendor answers do, to test clients' tolerance
     string_codes: bool = False
+    #: seconds after its create before a new campaign shows in the list (real lists lag)
+    list_lag: float = 0.0
+    #: list rows carry `skill_id`, as the collection's sample does (the page's does not)
+    list_skill_id: bool = True
+    #: token_info's limit when there is no daily_quota: licenses × 1000, as the vendor counts
+    licenses: int = 5
+
+    @property
+    def token_limit(self) -> int:
+        return self.daily_quota if self.daily_quota is not None else self.licenses * 1000
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -54,8 +64,13 @@ class SimulatorServer(ThreadingHTTPServer):
         self.config = config
         self.store = store
         self.stopping = False  # set on SIGTERM / Ctrl-C: the store may close under a request
-        self.api = Api(store)
         self.gate = TokenGate(max_concurrent=config.max_concurrent, daily_quota=config.daily_quota)
+        options = ApiOptions(
+            list_lag=config.list_lag,
+            list_skill_id=config.list_skill_id,
+            token_limit=config.token_limit,
+        )
+        self.api = Api(store, options, usage=self.gate.usage)
         self.faults = Faults(
             fail_rate=config.fail_rate,
             drop_after_commit_rate=config.drop_after_commit_rate,
@@ -110,7 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
             admission = self.server.gate.enter(token)
             if admission is Admission.ADMITTED:
                 try:
-                    self._admitted(url.path, url.query, body, head, started)
+                    self._admitted(token, url.path, url.query, body, head, started)
                 finally:
                     self.server.gate.leave(token)
                 return
@@ -123,7 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._delay()
         self._send(reply, head, started)
 
-    def _admitted(self, path: str, query: str, body: bytes, head: bool, started: float) -> None:
+    def _admitted(
+        self, token: str, path: str, query: str, body: bytes, head: bool, started: float
+    ) -> None:
         plan = self.server.faults.draw()
         self._delay()
         if plan.before is Fault.DROP:
@@ -135,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             reply = self.server.api.handle(
-                self.command, path, parse_qs(query, keep_blank_values=True), body
+                self.command, path, parse_qs(query, keep_blank_values=True), body, token=token
             )
         except Exception:  # a bug of ours: answer like a server would, and say why on stderr
             if self.server.stopping:  # the store closed under us: lost, as on a dying server

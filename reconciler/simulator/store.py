@@ -14,10 +14,11 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..vocabulary import RESULTS, CampaignType, LiveStatus
 
-__all__ = ["DEFAULTS", "CampaignData", "CampaignRow", "Store"]
+__all__ = ["DEFAULTS", "SETTINGS", "CampaignData", "CampaignRow", "SkillData", "Store"]
 
 #: What a new campaign shows in the list fields that create cannot set.
 DEFAULTS: Mapping[str, str] = {
@@ -27,6 +28,28 @@ DEFAULTS: Mapping[str, str] = {
     "recycled": "0",
     "turbo_dial": "off",
 }
+
+#: What the list never shows, as edit_campaign names it, and its value for a new campaign
+#: (`opt0` … `opt12` are the `optional_labels`; times are `HH:MM:SS` or empty).
+SETTINGS: Mapping[str, str] = {
+    "start_time": "",
+    "end_time": "",
+    "enable_edition": "no",
+    "amd_conf": "default",
+    "routing_recall": "no",
+    "camp_dial_order": "linear",
+    **{f"opt{n}": "" for n in range(13)},
+}
+
+#: columns a change may set (edit_campaign, speed), never an id or the records
+_EDITABLE = (
+    "campaign_name",
+    "campaign_description",
+    "type_campaign",
+    "speed",
+    "turbo_dial",
+    "skill_id",
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS campaigns (
@@ -40,8 +63,17 @@ CREATE TABLE IF NOT EXISTS campaigns (
     last_use             TEXT NOT NULL,
     recycled             TEXT NOT NULL,
     turbo_dial           TEXT NOT NULL,
-    -- what create accepts but the list never shows (times, skill, opt1..12, edition)
+    skill_id             TEXT NOT NULL DEFAULT '',
+    -- UNIX time from which the list shows the campaign (--list-lag); 0 for a seeded one
+    listed_from          REAL NOT NULL DEFAULT 0,
+    -- what the list never shows (SETTINGS: times, edition, AMD, recall, order, labels)
     settings             TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS skills (
+    skill_id          TEXT PRIMARY KEY,
+    skill_name        TEXT NOT NULL,
+    skill_description TEXT NOT NULL,
+    last_use          TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS records (
     campaign_id INTEGER NOT NULL REFERENCES campaigns (campaign_id),
@@ -67,9 +99,31 @@ class CampaignData:
     last_use: str = DEFAULTS["last_use"]
     recycled: str = DEFAULTS["recycled"]
     turbo_dial: str = DEFAULTS["turbo_dial"]
+    skill_id: str = ""
     #: (result, count) pairs; results absent here have no records
     record_results: tuple[tuple[str, int], ...] = ()
+    #: SETTINGS keys; the ones left out take SETTINGS' value
     settings: tuple[tuple[str, str], ...] = ()
+    #: UNIX time from which the list shows it (a create under --list-lag); 0: at once
+    listed_from: float = 0.0
+
+
+@dataclass(frozen=True)
+class SkillData:
+    """A skill (agent queue), as `information.php?api=skills` shows it."""
+
+    skill_id: str
+    skill_name: str
+    skill_description: str = ""
+    last_use: str = ""
+
+    def row(self) -> dict[str, str]:
+        return {
+            "skill_id": self.skill_id,
+            "skill_name": self.skill_name,
+            "skill_description": self.skill_description,
+            "last_use": self.last_use,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,14 +141,17 @@ class CampaignRow:
     recycled: str
     turbo_dial: str
     record_results: tuple[tuple[str, int], ...] = field(default=())
+    skill_id: str = ""
+    listed_from: float = 0.0
 
     @property
     def records(self) -> int:
         return sum(count for _, count in self.record_results)
 
-    def list_row(self) -> dict[str, str]:
-        """The eleven documented fields, every value a string, in the vendor's order."""
-        return {
+    def list_row(self, *, skill_id: bool = False) -> dict[str, str]:
+        """The eleven documented fields, every value a string, in the vendor's order; then
+        `skill_id`, which only the collection's sample shows, when asked for."""
+        row = {
             "campaign_id": str(self.campaign_id),
             "campaign_name": self.campaign_name,
             "campaign_description": self.campaign_description,
@@ -107,6 +164,9 @@ class CampaignRow:
             "recycled": self.recycled,
             "turbo_dial": self.turbo_dial,
         }
+        if skill_id:
+            row["skill_id"] = self.skill_id
+        return row
 
 
 class Store:
@@ -120,6 +180,15 @@ class Store:
         self._lock = threading.RLock()
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA synchronous = FULL")
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(campaigns)")}
+        if columns and not {"skill_id", "listed_from"} <= columns:
+            self._conn.close()
+            # no migration (state files are scratch data), and nothing written to the old
+            # file: say what to do instead of failing later on a missing column
+            raise sqlite3.DatabaseError(
+                "it was written by an older simulator (no skill_id / listed_from columns): "
+                "start with a new --state file"
+            )
         # CREATE … IF NOT EXISTS is idempotent; executescript runs outside our transactions
         self._conn.executescript(_SCHEMA)
 
@@ -147,8 +216,9 @@ class Store:
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
         return row is not None
 
-    def seed(self, campaigns: Sequence[CampaignData]) -> bool:
-        """Load `campaigns` once, into a store never seeded before; False when skipped.
+    def seed(self, campaigns: Sequence[CampaignData], skills: Sequence[SkillData] = ()) -> bool:
+        """Load `campaigns` and `skills` once, into a store never seeded before; False when
+        skipped. Campaigns with an id go in first, so a fresh id never takes a pinned one.
 
         A state file that was seeded (or used) keeps what it holds: re-seeding on every
         restart would undo the changes a restart must not lose.
@@ -156,8 +226,14 @@ class Store:
         with self._transaction() as conn:
             if conn.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone():
                 return False
-            for campaign in campaigns:
+            for campaign in sorted(campaigns, key=lambda c: c.campaign_id is None):
                 self._insert(conn, campaign)
+            for skill in skills:
+                conn.execute(
+                    "INSERT INTO skills (skill_id, skill_name, skill_description, last_use) "
+                    "VALUES (?, ?, ?, ?)",
+                    (skill.skill_id, skill.skill_name, skill.skill_description, skill.last_use),
+                )
             conn.execute("INSERT INTO meta (key, value) VALUES ('seeded', '1')")
         return True
 
@@ -167,8 +243,8 @@ class Store:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT campaign_id, campaign_name, campaign_description, type_campaign, "
-                "status, speed, dial_mode, last_use, recycled, turbo_dial "
-                "FROM campaigns ORDER BY campaign_id"
+                "status, speed, dial_mode, last_use, recycled, turbo_dial, skill_id, "
+                "listed_from FROM campaigns ORDER BY campaign_id"
             ).fetchall()
             counts = self._conn.execute(
                 "SELECT campaign_id, result, count FROM records WHERE count > 0"
@@ -178,6 +254,14 @@ class Store:
             by_campaign.setdefault(campaign_id, []).append((result, count))
         return [_row(r, by_campaign.get(r[0], [])) for r in rows]
 
+    def skills(self) -> list[SkillData]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT skill_id, skill_name, skill_description, last_use FROM skills "
+                "ORDER BY length(skill_id), skill_id"
+            ).fetchall()
+        return [SkillData(*map(str, r)) for r in rows]
+
     def get(self, campaign_id: int) -> CampaignRow | None:
         for row in self.campaigns():
             if row.campaign_id == campaign_id:
@@ -185,12 +269,12 @@ class Store:
         return None
 
     def settings(self, campaign_id: int) -> dict[str, str]:
-        """What create stored but the list does not show (for tests and debugging)."""
+        """What the list does not show, every SETTINGS key ({} for an unknown campaign)."""
         with self._lock:
             row = self._conn.execute(
                 "SELECT settings FROM campaigns WHERE campaign_id = ?", (campaign_id,)
             ).fetchone()
-        return dict(json.loads(row[0])) if row else {}
+        return {**SETTINGS, **json.loads(row[0])} if row else {}
 
     # -- changing -------------------------------------------------------------------
 
@@ -217,6 +301,42 @@ class Store:
                 )
             self._mark_used(conn)
 
+    def update(
+        self,
+        campaign_id: int,
+        columns: Mapping[str, str],
+        settings: Mapping[str, str] = MappingProxyType({}),
+    ) -> None:
+        """Change list fields (`_EDITABLE`) and SETTINGS of one campaign, in one step."""
+        unknown = (set(columns) - set(_EDITABLE)) | (set(settings) - set(SETTINGS))
+        if unknown:  # the API checks first; this is the backstop against an SQL injection
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        with self._transaction() as conn:
+            if columns:
+                assignments = ", ".join(f"{name} = ?" for name in columns)
+                conn.execute(
+                    f"UPDATE campaigns SET {assignments} WHERE campaign_id = ?",
+                    (*columns.values(), campaign_id),
+                )
+            if settings:
+                (stored,) = conn.execute(
+                    "SELECT settings FROM campaigns WHERE campaign_id = ?", (campaign_id,)
+                ).fetchone()
+                merged = {**json.loads(stored), **settings}
+                conn.execute(
+                    "UPDATE campaigns SET settings = ? WHERE campaign_id = ?",
+                    (json.dumps(merged, sort_keys=True), campaign_id),
+                )
+            self._mark_used(conn)
+
+    def delete(self, campaign_ids: Sequence[int]) -> None:
+        """Delete campaigns and their records, all in one step (ids are never reused)."""
+        with self._transaction() as conn:
+            for campaign_id in campaign_ids:
+                conn.execute("DELETE FROM records WHERE campaign_id = ?", (campaign_id,))
+                conn.execute("DELETE FROM campaigns WHERE campaign_id = ?", (campaign_id,))
+            self._mark_used(conn)
+
     def clear(self, campaign_id: int, result: str | None = None) -> int:
         """Delete the campaign's records (only those with `result`, if given); how many."""
         with self._transaction() as conn:
@@ -240,8 +360,8 @@ class Store:
     def _insert(conn: sqlite3.Connection, c: CampaignData) -> int:
         cursor = conn.execute(
             "INSERT INTO campaigns (campaign_id, campaign_name, campaign_description, "
-            "type_campaign, status, speed, dial_mode, last_use, recycled, turbo_dial, settings) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "type_campaign, status, speed, dial_mode, last_use, recycled, turbo_dial, skill_id, "
+            "listed_from, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 c.campaign_id,
                 c.campaign_name,
@@ -253,6 +373,8 @@ class Store:
                 c.last_use,
                 c.recycled,
                 c.turbo_dial,
+                c.skill_id,
+                c.listed_from,
                 json.dumps(dict(c.settings), sort_keys=True),
             ),
         )
@@ -281,5 +403,7 @@ def _row(r: tuple[object, ...], counts: list[tuple[str, int]]) -> CampaignRow:
         last_use=str(r[7]),
         recycled=str(r[8]),
         turbo_dial=str(r[9]),
+        skill_id=str(r[10]),
+        listed_from=float(str(r[11])),
         record_results=tuple(sorted(counts, key=lambda rc: order.get(rc[0], len(order)))),
     )

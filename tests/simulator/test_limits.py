@@ -36,3 +36,16 @@ def test_a_refused_request_consumes_no_quota() -> None:
     assert gate.enter("t") is Admission.ADMITTED
     assert gate.enter("t") is Admission.TOO_MANY_IN_FLIGHT
     assert gate.used_today("t") == 1
+
+
+def test_usage_counts_one_token_and_every_token_of_the_day() -> None:
+    day = [dt.date(2026, 1, 1)]
+    gate = TokenGate(max_concurrent=5, daily_quota=None, today=lambda: day[0])
+    for token in ("a", "a", "b"):
+        assert gate.enter(token) is Admission.ADMITTED
+        gate.leave(token)
+    assert gate.enter("a") is Admission.ADMITTED  # in flight: counted already
+    assert gate.usage("a") == (3, 4)
+    assert gate.usage("c") == (0, 4)
+    day[0] = dt.date(2026, 1, 2)
+    assert gate.usage("a") == (0, 0)
