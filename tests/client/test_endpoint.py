@@ -10,7 +10,7 @@ from reconciler.client import WolkvoxClient, display_endpoint, endpoint_base_url
 from reconciler.client.endpoint import base_url_for
 from reconciler.desired import Operation
 from reconciler.errors import ConfigError
-from reconciler.planner import operation_dict
+from reconciler.workflow import resolve_target
 from tests.client.helpers import TOKEN, answer
 
 
@@ -107,5 +107,7 @@ def test_display_endpoint_keeps_scheme_host_port_path_and_drops_credentials(
 
 
 def test_a_saved_plan_records_the_display_endpoint() -> None:
-    recorded = operation_dict(Operation(), "http://me:secret@[::1]:9000/?k=v")
-    assert recorded["endpoint"] == "http://[::1]:9000"
+    target = resolve_target(
+        Operation(token_env="T"), "http://[::1]:9000/api/v2/", {"T": "a-long-test-token-1"}
+    )
+    assert target.endpoint == "http://[::1]:9000/api/v2"

@@ -25,18 +25,20 @@ def test_a_recorded_endpoint_keeps_ipv6_brackets_and_drops_credentials(
 
 def test_the_endpoint_override_wins_over_the_server() -> None:
     target = resolve_target(
-        Operation(server="0002", token_env="T"), "http://127.0.0.1:9/", {"T": "tok"}
+        Operation(server="0002", token_env="T"), "http://127.0.0.1:9/", {"T": "a-long-test-token-2"}
     )
     assert target.base_url == "http://127.0.0.1:9/api/v2/"
     assert target.endpoint == "http://127.0.0.1:9"
-    server = resolve_target(Operation(server="0002", token_env="T"), None, {"T": "tok"})
+    server = resolve_target(
+        Operation(server="0002", token_env="T"), None, {"T": "a-long-test-token-2"}
+    )
     assert server.base_url == "https://wv0002.wolkvox.com/api/v2/"
     assert server.endpoint is None
 
 
 def test_no_endpoint_or_no_token_is_a_config_error_naming_only_the_variable() -> None:
     with pytest.raises(ConfigError, match="no API endpoint"):
-        resolve_target(Operation(token_env="T"), None, {"T": "tok"})
+        resolve_target(Operation(token_env="T"), None, {"T": "a-long-test-token-2"})
     with pytest.raises(ConfigError, match="MY_TOKEN"):
         resolve_target(Operation(server="0002", token_env="MY_TOKEN"), None, {})
 
@@ -45,6 +47,8 @@ def test_the_lock_key_is_the_tokens_whatever_the_endpoint_spelling() -> None:
     env = {"T": "same-token"}
     a = resolve_target(Operation(token_env="T"), "http://localhost:8765", env)
     b = resolve_target(Operation(token_env="T"), "http://127.0.0.1:8765/api/v2/", env)
-    c = resolve_target(Operation(token_env="T"), "http://127.0.0.1:8765", {"T": "other"})
+    c = resolve_target(
+        Operation(token_env="T"), "http://127.0.0.1:8765", {"T": "a-long-test-token-3"}
+    )
     assert a.lock_key == b.lock_key != c.lock_key
     assert "same-token" not in a.lock_key
