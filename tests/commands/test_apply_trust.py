@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,3 +147,32 @@ def test_two_checkouts_with_two_endpoint_spellings_never_apply_at_once(
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert sum("Nothing to apply." in out for out, _ in outputs) == 1  # one waited, then had none
     assert max(counts(sim).values()) == 1 and len(counts(sim)) == 10
+
+
+def test_200_creates_against_a_lagging_list_with_lost_answers_make_no_duplicate(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    # the vendor commits, then the answer is lost (15 %); its list shows a new campaign only
+    # 0.2 s later: apply must adopt each one, never send its create again
+    sim = simulator(
+        {"campaigns": []},
+        "--token", TOKEN, "--list-lag", "0.2", "--drop-after-commit-rate", "0.15",
+        "--random-seed", "20261201",
+    )  # fmt: skip
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "version: 1\noperation: {unmanaged: ignore}\ncampaigns:\n"
+        + "".join(f"  - {{name: c{i:03d}, type: preview, state: stopped}}\n" for i in range(200))
+    )
+    env = sim.env | {"WOLKVOX_CREATE_RECHECK": "350ms"}
+    outputs = []
+    for _ in range(4):
+        result = run_cli("apply", str(manifest), "--auto-approve", "--concurrency", "2", env=env)
+        outputs.append(result.stdout)
+        if result.returncode == 0:
+            break
+    assert result.returncode == 0, result.stderr
+    time.sleep(0.5)  # past the list's lag: every campaign is listed now
+    created = counts(sim)
+    assert len(created) == 200 and max(created.values()) == 1
+    assert sum(out.count("adopted the campaign") for out in outputs) > 10
