@@ -368,8 +368,9 @@ def _explain(want: Mapping[str, str], got: Mapping[str, str]) -> list[str]:
 
 
 def write_new_files(directory: Path, files: Mapping[str, str]) -> list[Path]:
-    """Write every file under `directory`, refusing (before writing anything) if any of them
-    exists; each file appears whole or not at all. Returns the paths written."""
+    """Write every file (names relative to `directory`, `/` for subdirectories), refusing
+    before writing anything if any of them exists; each file appears whole or not at all,
+    and a failure halfway removes the ones written. Returns the paths written."""
     targets = [directory / name for name in files]
     existing = [str(t) for t in targets if t.exists() or t.is_symlink()]
     if existing:
@@ -378,14 +379,10 @@ def write_new_files(directory: Path, files: Mapping[str, str]) -> list[Path]:
             + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
             + ": move it away or choose another place"
         )
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create {directory}: {exc.strerror or exc}") from None
     written: list[Path] = []
     try:
-        for target in targets:
-            _write_new(target, files[target.name])
+        for name, target in zip(files, targets):
+            _write_new(target, files[name])
             written.append(target)
     except BaseException:
         for path in written:  # all or nothing: a half export would plan creates or stops
@@ -398,6 +395,7 @@ def _write_new(target: Path, text: str) -> None:
     """`text` into a new file `target`: a temporary file first, then a hard link, which
     fails rather than replace a file that appeared meanwhile."""
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
