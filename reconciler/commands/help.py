@@ -70,7 +70,7 @@ Exit codes:
     + _example(
         "wolkvox-reconciler simulate --port 8765 &",
         "WOLKVOX_ENDPOINT=http://127.0.0.1:8765 WOLKVOX_TOKEN=simulator-token \\",
-        "  wolkvox-reconciler plan examples/campaigns.yaml",
+        "  wolkvox-reconciler plan manifests/",
     ),
     "demo": """\b
 Exit codes:

@@ -20,13 +20,14 @@ from ..simulator import (
     load_seed,
     serve,
 )
+from .help import epilog, verbose_option
 
 __all__ = ["simulate"]
 
 _RATE = click.FloatRange(0.0, 1.0)
 
 
-@click.command()
+@click.command(epilog=epilog("simulate"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -100,7 +101,7 @@ _RATE = click.FloatRange(0.0, 1.0)
     is_flag=True,
     help='Send `code` as a string ("202"), as some vendor answers do.',
 )
-@click.option("-v", "--verbose", count=True, help="Log every request to stderr.")
+@verbose_option("simulate")
 def simulate(
     host: str,
     port: int,
