@@ -46,8 +46,9 @@ class Forge:
     def _pages(self, path: str, params: Mapping[str, str] | None = None) -> list[Any]:
         items: list[Any] = []
         for page in range(1, 101):  # bounded: 10,000 comments is more than any thread holds
-            answer = self.client.get(path, params={**(params or {}), "per_page": "100",
-                                                   "page": str(page)})
+            answer = self.client.get(
+                path, params={**(params or {}), "per_page": "100", "page": str(page)}
+            )
             answer.raise_for_status()
             batch = answer.json()
             items += batch

@@ -164,8 +164,7 @@ def _printable(code: int) -> bool:
     return (
         0x20 <= code <= 0x7E
         or 0xA0 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        and code != 0xFEFF
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
         or code >= 0x10000
     ) and code not in (0x2028, 0x2029)
 
@@ -183,8 +182,7 @@ def _header(n: int, source: str) -> list[str]:
     return [
         f"# Exported by `wolkvox-reconciler export`: the {n} live campaign"
         f"{'s' if n != 1 else ''} of {source}.",
-        "# Planned against the live state it was read from, this manifest gives "
-        '"No changes."',
+        '# Planned against the live state it was read from, this manifest gives "No changes."',
         *_LEFT_OUT,
         "# Stopped campaigns are `stopped` (records kept): write `cleared` to empty one, and",
         "# `protect: true` on any whose records must never be cleared.",
@@ -308,7 +306,11 @@ def build_export(
         files = {"operation.yaml": operation}
         for entry in entries:
             files[split_file_name(entry)] = render_manifest(
-                [entry], server=None, token_env=token_env, source="", with_operation=False,
+                [entry],
+                server=None,
+                token_env=token_env,
+                source="",
+                with_operation=False,
                 header=False,
             )
     check_round_trip(files, entries, live)
@@ -354,7 +356,7 @@ def check_round_trip(
     problems += [f"  {f.campaign or '—'}: {f.message}" for f in plan.errors]
     if problems:
         raise ExportError(
-            "the export would not plan to \"No changes.\" (a bug in export; nothing was "
+            'the export would not plan to "No changes." (a bug in export; nothing was '
             "written):\n" + "\n".join(problems)
         )
 
@@ -381,7 +383,7 @@ def write_new_files(directory: Path, files: Mapping[str, str]) -> list[Path]:
         )
     written: list[Path] = []
     try:
-        for name, target in zip(files, targets):
+        for name, target in zip(files, targets, strict=False):
             _write_new(target, files[name])
             written.append(target)
     except BaseException:

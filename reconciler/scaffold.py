@@ -113,8 +113,9 @@ def scaffold_files(ci: str, manifest: str | None) -> dict[str, str]:
     recipe, ci_path = CI_TARGETS[ci]
     return {
         "manifests/campaigns.yaml": MODELINE + (manifest or EXAMPLE_MANIFEST),
-        "schemas/campaigns.schema.json": (package / "schemas" / "campaigns.schema.json")
-        .read_text("utf-8"),
+        "schemas/campaigns.schema.json": (package / "schemas" / "campaigns.schema.json").read_text(
+            "utf-8"
+        ),
         ci_path: (package / "examples" / "ci" / recipe).read_text("utf-8"),
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".gitignore": GITIGNORE,

@@ -36,8 +36,9 @@ def test_first_run_creates_one_comment_per_part_in_order(tmp_path: Path) -> None
     with respx.mock(assert_all_called=False) as api:
         api.get(f"{API}/repos/o/r/issues/5/comments").respond(json=[])
         created = api.post(f"{API}/repos/o/r/issues/5/comments").respond(201, json={})
-        code = main(["github", "--pr", "5", "--marker", "plan: c",
-                     *parts(tmp_path, "one", "two")], ENV)
+        code = main(
+            ["github", "--pr", "5", "--marker", "plan: c", *parts(tmp_path, "one", "two")], ENV
+        )
     assert code == 0
     bodies = [json.loads(call.request.content)["body"] for call in created.calls]
     assert bodies == [f"{marker_line('plan: c', 1)}\none", f"{marker_line('plan: c', 2)}\ntwo"]
@@ -56,7 +57,9 @@ def test_a_later_run_edits_its_own_parts_deletes_extra_and_leaves_others(tmp_pat
         edited = api.patch(url__regex=rf"{API}/repos/o/r/issues/comments/\d+").respond(json={})
         deleted = api.delete(url__regex=rf"{API}/repos/o/r/issues/comments/\d+").respond(204)
         created = api.post(f"{API}/repos/o/r/issues/5/comments").respond(201, json={})
-        assert main(["github", "--pr", "5", "--marker", "plan: c", *parts(tmp_path, "new")], ENV) == 0
+        assert (
+            main(["github", "--pr", "5", "--marker", "plan: c", *parts(tmp_path, "new")], ENV) == 0
+        )
     assert [str(c.request.url).rsplit("/", 1)[1] for c in edited.calls] == ["1"]
     assert json.loads(edited.calls[0].request.content)["body"].endswith("\nnew")
     assert [str(c.request.url).rsplit("/", 1)[1] for c in deleted.calls] == ["2"]
@@ -80,7 +83,10 @@ def test_the_apply_summary_goes_to_the_pull_request_the_commit_merged(tmp_path: 
         )
         api.get(f"{API}/repos/o/r/issues/9/comments").respond(json=[])
         created = api.post(f"{API}/repos/o/r/issues/9/comments").respond(201, json={})
-        assert main(["github", "--commit", "abc", "--marker", "apply", *parts(tmp_path, "s")], ENV) == 0
+        assert (
+            main(["github", "--commit", "abc", "--marker", "apply", *parts(tmp_path, "s")], ENV)
+            == 0
+        )
     assert created.called
 
 
@@ -110,7 +116,9 @@ def test_gitlab_edits_only_the_notes_of_the_token_user(tmp_path: Path) -> None:
         api.get(mr).respond(json=notes)
         edited = api.put(f"{mr}/10").respond(json={})
         other = api.put(f"{mr}/11").respond(json={})
-        assert main(["gitlab", "--pr", "4", "--marker", "plan", *parts(tmp_path, "new")], GL_ENV) == 0
+        assert (
+            main(["gitlab", "--pr", "4", "--marker", "plan", *parts(tmp_path, "new")], GL_ENV) == 0
+        )
     assert edited.called and not other.called
     assert edited.calls[0].request.headers["PRIVATE-TOKEN"] == "gl-secret"
 

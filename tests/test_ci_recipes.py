@@ -36,8 +36,9 @@ CHECK = [sys.executable, "-m", "check_jsonschema"]
 )
 def test_recipe_is_valid_against_the_platform_schema(path: Path, schema: str) -> None:
     # the schemas ship inside check-jsonschema: no network
-    result = subprocess.run([*CHECK, "--builtin-schema", schema, str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*CHECK, "--builtin-schema", schema, str(path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -119,9 +120,20 @@ def test_the_pre_commit_hook_calls_validate() -> None:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+        },
+    )
 
 
 @pytest.mark.e2e
@@ -131,17 +143,32 @@ def test_pre_commit_try_repo_runs_the_validate_hook(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")
     repo = tmp_path / "ops"
     (repo / "manifests").mkdir(parents=True)
-    (repo / "manifests" / "good.yaml").write_text((ROOT / "examples" / "campaigns.yaml").read_text())
+    (repo / "manifests" / "good.yaml").write_text(
+        (ROOT / "examples" / "campaigns.yaml").read_text()
+    )
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
-    env = {"PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-           "HOME": str(tmp_path)}
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "wolkvox-validate", "--all-files"]
+    env = {
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(ROOT),
+        "wolkvox-validate",
+        "--all-files",
+    ]
     good = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
     if good.returncode != 0 and "Passed" not in good.stdout and "Failed" not in good.stdout:
         pytest.skip(f"the hook environment could not be installed: {good.stdout[-300:]}")
     assert good.returncode == 0 and "Passed" in good.stdout, good.stdout
-    (repo / "manifests" / "bad.yaml").write_text("version: 1\ncampaigns:\n  - name: x\n    state: sideways\n")
+    (repo / "manifests" / "bad.yaml").write_text(
+        "version: 1\ncampaigns:\n  - name: x\n    state: sideways\n"
+    )
     _git(repo, "add", "-A")
     bad = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 1 and "Failed" in bad.stdout

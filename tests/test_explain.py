@@ -23,7 +23,9 @@ def test_each_changed_added_and_removed_field_gets_one_line() -> None:
 
 
 def test_nested_fields_are_named_by_their_path() -> None:
-    lines = explain_changes({"options": {"opt1": "a", "opt2": "b"}}, {"options": {"opt1": "z", "opt2": "b"}})
+    lines = explain_changes(
+        {"options": {"opt1": "a", "opt2": "b"}}, {"options": {"opt1": "z", "opt2": "b"}}
+    )
     assert lines == ["options.opt1: 'a' → 'z'"]
 
 

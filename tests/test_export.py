@@ -26,12 +26,62 @@ from reconciler.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 
 YAML_SPECIAL = [
-    "no", "yes", "No", "off", "on", "y", "n", "true", "False", "null", "Null", "~", "",
-    "0012", "012", "0x1f", "1e3", "1_000", "12:30", ": x", "x: y", "#", "# not a comment",
-    "a #b", "- x", "[a]", "{a: b}", "*alias", "&anchor", "!tag", "|", ">", "%", "@", "`x`",
-    "'q'", '"dq"', "back\\slash", "${HOME}", "$${x}", "$", "ñandú", "北京 ventas", "emoji 🎉",
-    "ß", "\u00a0nbsp", "trailing ", " leading", "tab\tname", "line\nbreak", "nel\x85",
-    "ls\u2028", "bom\ufeff", "bell\x07", "a" * 100, "b" * 101,
+    "no",
+    "yes",
+    "No",
+    "off",
+    "on",
+    "y",
+    "n",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "",
+    "0012",
+    "012",
+    "0x1f",
+    "1e3",
+    "1_000",
+    "12:30",
+    ": x",
+    "x: y",
+    "#",
+    "# not a comment",
+    "a #b",
+    "- x",
+    "[a]",
+    "{a: b}",
+    "*alias",
+    "&anchor",
+    "!tag",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`x`",
+    "'q'",
+    '"dq"',
+    "back\\slash",
+    "${HOME}",
+    "$${x}",
+    "$",
+    "ñandú",
+    "北京 ventas",
+    "emoji 🎉",
+    "ß",
+    "\u00a0nbsp",
+    "trailing ",
+    " leading",
+    "tab\tname",
+    "line\nbreak",
+    "nel\x85",
+    "ls\u2028",
+    "bom\ufeff",
+    "bell\x07",
+    "a" * 100,
+    "b" * 101,
 ]
 
 
@@ -112,7 +162,9 @@ def test_server_is_taken_from_a_wolkvox_url_only() -> None:
     assert server_of("https://wv0002.wolkvox.com.evil.example/") is None
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
 def test_any_text_is_read_back_as_written(tmp_path: Path, text: str) -> None:
     path = tmp_path / "one.yaml"
@@ -126,7 +178,7 @@ def test_any_text_is_read_back_as_written(tmp_path: Path, text: str) -> None:
 
 
 def test_split_file_names_are_safe_and_unique() -> None:
-    rows = live(YAML_SPECIAL + ["../../etc/passwd", "CON", "a/b", "a\\b", "." , ".."])
+    rows = live([*YAML_SPECIAL, "../../etc/passwd", "CON", "a/b", "a\\b", ".", ".."])
     names = [split_file_name(e) for e in exported_campaigns(rows)]
     assert len(set(names)) == len(names)
     for name in names:

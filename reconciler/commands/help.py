@@ -35,8 +35,7 @@ EPILOG: dict[str, str] = {
         "wolkvox-reconciler validate manifests/",
         "# OK: 1 file, 8 campaigns (4 started, 2 stopped, 2 cleared)",
     ),
-    "schema": _PLAIN_CODES
-    + _example("wolkvox-reconciler schema > schemas/campaigns.schema.json"),
+    "schema": _PLAIN_CODES + _example("wolkvox-reconciler schema > schemas/campaigns.schema.json"),
     "plan": """\b
 Exit codes:
   0  the plan was made (with --detailed-exitcode: and there are no changes)
@@ -77,7 +76,7 @@ Exit codes:
   0  the second plan had nothing left to do
   1  a step failed (its output says why)
 """
-    + _example("cd \"$(mktemp -d)\" && wolkvox-reconciler demo"),
+    + _example('cd "$(mktemp -d)" && wolkvox-reconciler demo'),
     "export": _PLAIN_CODES
     + _example(
         "export WOLKVOX_TOKEN=...",

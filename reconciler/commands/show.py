@@ -50,7 +50,7 @@ def show(
     if split and not as_markdown:
         raise click.UsageError("--split writes markdown comments: add --markdown")
     setup_logging(verbose)
-    from ..show import show_markdown_parts, show_plan
+    from ..show import Format, show_markdown_parts, show_plan
 
     if split:
         from ..export import write_new_files
@@ -60,5 +60,5 @@ def show(
         for path in write_new_files(Path(split), files):
             click.echo(str(path))
         return
-    fmt = "json" if as_json else "markdown" if as_markdown else "text"
+    fmt: Format = "json" if as_json else "markdown" if as_markdown else "text"
     click.echo(show_plan(planfile, fmt, color=color_enabled(no_color)), nl=False)

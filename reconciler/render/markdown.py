@@ -54,17 +54,26 @@ def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> l
         ("?", "warning", f) for f in plan.warnings
     ]
     sections: list[tuple[list[str], list[str]]] = [
-        (["| | kind | campaign | message |", "| --- | --- | --- | --- |"],
-         [_finding_row(s, level, f) for s, level, f in findings]),
-        (["| | action | campaign | type | id | reason |", "| --- | --- | --- | --- | --- | --- |"],
-         [_action_row(a) for a in plan.actions]),
+        (
+            ["| | kind | campaign | message |", "| --- | --- | --- | --- |"],
+            [_finding_row(s, level, f) for s, level, f in findings],
+        ),
+        (
+            [
+                "| | action | campaign | type | id | reason |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ],
+            [_action_row(a) for a in plan.actions],
+        ),
     ]
     creates = plan.of_kind(ActionKind.CREATE)
     bodies: list[str] = []
     for action in creates:
         body = json.dumps(dict(action.params or {}), indent=2, ensure_ascii=False)
         fence = "`" * max(3, _longest_backtick_run(body) + 1)
-        bodies.append("\n".join([f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""]))
+        bodies.append(
+            "\n".join([f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""])
+        )
     sections.append(
         (["<details><summary>Create requests (exact bodies apply will send)</summary>", ""], bodies)
     )

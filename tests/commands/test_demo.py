@@ -87,7 +87,7 @@ def test_demo_works_in_an_empty_directory_and_ends_with_next_steps(tmp_path: Pat
     second_plan = out.split("--detailed-exitcode")[-1]
     assert "No changes." in second_plan
     assert "\x1b[" not in out  # NO_COLOR
-    converged, next_steps = out.split("Converged: a second plan has nothing to do.")
+    _converged, next_steps = out.split("Converged: a second plan has nothing to do.")
     commands = [line.strip() for line in next_steps.splitlines() if line.startswith("  wolk")]
     assert [c.split()[1] for c in commands] == ["init", "export", "plan"]
     assert list(tmp_path.iterdir()) == []  # nothing left behind

@@ -18,14 +18,22 @@ def seed() -> dict[str, object]:
     statuses = ["Started", "Stopped"]
     return {
         "campaigns": [
-            row(str(200 + i), name, "preview" if i % 2 else "predictive", statuses[i % 2],
-                (i % 3) * 5, f"desc: {name} 'q' \"dq\"" if i % 2 else "")
+            row(
+                str(200 + i),
+                name,
+                "preview" if i % 2 else "predictive",
+                statuses[i % 2],
+                (i % 3) * 5,
+                f"desc: {name} 'q' \"dq\"" if i % 2 else "",
+            )
             for i, name in enumerate(NAMES)
         ]
     }
 
 
-def test_export_then_plan_says_no_changes(simulator: Callable[..., Simulator], tmp_path: Path) -> None:
+def test_export_then_plan_says_no_changes(
+    simulator: Callable[..., Simulator], tmp_path: Path
+) -> None:
     sim = simulator(seed())
     out = tmp_path / "manifests" / "live.yaml"
     exported = run_cli("export", "-o", str(out), env=sim.env)

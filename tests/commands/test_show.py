@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def test_show_split_writes_numbered_comments_under_the_limit(
     )
     assert result.exit_code == 0, result.output
     files = sorted(out.iterdir())
-    assert [f.name for f in files][0] == "plan-1.md"
+    assert next(f.name for f in files) == "plan-1.md"
     assert all(len(f.read_text()) <= 2000 for f in files)
 
 
@@ -86,11 +85,15 @@ def test_a_missing_or_corrupt_plan_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_show_prints_what_plan_printed(
-    simulator: Callable[..., Simulator], tmp_path: Path
-) -> None:
-    sim = simulator({"campaigns": [row("1", "a", "preview", "Stopped", 3, "first"),
-                                   row("2", "b", "predictive", "Started", 9, "")]})
+def test_show_prints_what_plan_printed(simulator: Callable[..., Simulator], tmp_path: Path) -> None:
+    sim = simulator(
+        {
+            "campaigns": [
+                row("1", "a", "preview", "Stopped", 3, "first"),
+                row("2", "b", "predictive", "Started", 9, ""),
+            ]
+        }
+    )
     manifest = tmp_path / "m.yaml"
     manifest.write_text(MANIFEST)
     for flags in ([], ["--json"], ["--markdown"]):

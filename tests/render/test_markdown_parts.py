@@ -9,12 +9,23 @@ from reconciler.vocabulary import CampaignType
 
 def big_plan(n: int, *, warnings: int = 3, errors: int = 1) -> Plan:
     actions = tuple(
-        Action(ActionKind.START, f"campaign-{i:05d}", CampaignType.PREVIEW, str(1000 + i),
-               "live Stopped, desired started")
+        Action(
+            ActionKind.START,
+            f"campaign-{i:05d}",
+            CampaignType.PREVIEW,
+            str(1000 + i),
+            "live Stopped, desired started",
+        )
         for i in range(n)
     ) + tuple(
-        Action(ActionKind.CREATE, f"new-{i:05d}", CampaignType.PREVIEW, None, "not live",
-               params={"campaign_name": f"new-{i:05d}", "campaign_description": "x" * 50})
+        Action(
+            ActionKind.CREATE,
+            f"new-{i:05d}",
+            CampaignType.PREVIEW,
+            None,
+            "not live",
+            params={"campaign_name": f"new-{i:05d}", "campaign_description": "x" * 50},
+        )
         for i in range(n // 10)
     )
     findings = tuple(
