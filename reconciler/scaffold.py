@@ -15,7 +15,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .export import ExportError, write_new_files
+from .errors import ConfigError
+from .newfiles import FileExistsRefusal, write_new_files
 
 __all__ = ["CI_TARGETS", "scaffold_files", "write_scaffold"]
 
@@ -108,7 +109,7 @@ pull request, read the plan CI comments, merge to apply.
 def scaffold_files(ci: str, manifest: str | None) -> dict[str, str]:
     """Relative path → text. `manifest`: an exported manifest, or None for the example."""
     if ci not in CI_TARGETS:
-        raise ExportError(f"--ci must be one of {', '.join(CI_TARGETS)}, not {ci!r}")
+        raise ConfigError(f"--ci must be one of {', '.join(CI_TARGETS)}, not {ci!r}")
     package = resources.files("reconciler")
     recipe, ci_path = CI_TARGETS[ci]
     return {
@@ -126,12 +127,12 @@ def scaffold_files(ci: str, manifest: str | None) -> dict[str, str]:
 def write_scaffold(directory: Path, files: dict[str, str]) -> list[Path]:
     """Write `files` into `directory`, which must not exist or be empty (but for `.git`)."""
     if directory.exists() and not directory.is_dir():
-        raise ExportError(f"{directory} is not a directory")
+        raise FileExistsRefusal(f"{directory} is not a directory")
     if directory.is_dir():
         present = sorted(p.name for p in directory.iterdir() if p.name != ".git")
         if present:
             shown = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
-            raise ExportError(
+            raise FileExistsRefusal(
                 f"refusing to scaffold into {directory}: it is not empty ({shown}); "
                 "init writes only into a new or empty directory"
             )

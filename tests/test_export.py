@@ -17,11 +17,11 @@ from reconciler.export import (
     exported_campaigns,
     server_of,
     split_file_name,
-    write_new_files,
     yaml_scalar,
 )
 from reconciler.live import LiveCampaign
 from reconciler.manifest import load
+from reconciler.newfiles import FileExistsRefusal, write_new_files
 from reconciler.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 
@@ -218,7 +218,7 @@ def _campaign_with(fields: object) -> object:
 
 def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text("mine")
-    with pytest.raises(ExportError, match="refusing to overwrite"):
+    with pytest.raises(FileExistsRefusal, match="refusing to overwrite"):
         write_new_files(tmp_path, {"a.yaml": "new", "b.yaml": "new"})
     assert not (tmp_path / "a.yaml").exists()  # refused before anything was written
     assert (tmp_path / "b.yaml").read_text() == "mine"

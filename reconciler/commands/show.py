@@ -53,7 +53,7 @@ def show(
     from ..show import Format, show_markdown_parts, show_plan
 
     if split:
-        from ..export import write_new_files
+        from ..newfiles import write_new_files
 
         parts = show_markdown_parts(planfile, limit=limit)
         files = {f"plan-{k}.md": text for k, text in enumerate(parts, 1)}
