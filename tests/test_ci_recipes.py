@@ -92,6 +92,16 @@ def test_every_command_and_flag_a_recipe_calls_exists(path: Path) -> None:
                 assert flag in _options(command), f"{path.name}: {words[0]} has no {flag}"
 
 
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_the_recipes_plan_with_detailed_exitcode_and_apply_without_a_prompt(path: Path) -> None:
+    calls = _invocations(path)
+    plans = [c for c in calls if c[0] == "plan"]
+    applies = [c for c in calls if c[0] == "apply"]
+    assert plans and all("--detailed-exitcode" in c and "--out" in c for c in plans)
+    assert applies and all("--auto-approve" in c for c in applies)
+    assert ["show", "plan.json", "--markdown", "--split", "comments/"] in calls
+
+
 def test_the_recipes_use_the_sticky_comment_helper_with_a_marker() -> None:
     for path in (GITHUB, GITLAB):
         text = path.read_text()
