@@ -222,3 +222,16 @@ def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
         write_new_files(tmp_path, {"a.yaml": "new", "b.yaml": "new"})
     assert not (tmp_path / "a.yaml").exists()  # refused before anything was written
     assert (tmp_path / "b.yaml").read_text() == "mine"
+
+
+def test_an_operation_with_no_campaigns_exports_an_empty_manifest(tmp_path: Path) -> None:
+    round_trip(tmp_path, [])
+
+
+def test_out_and_split_are_exclusive() -> None:
+    from click.testing import CliRunner
+
+    from reconciler.cli import cli
+
+    result = CliRunner().invoke(cli, ["export", "-o", "a.yaml", "--split", "d"])
+    assert result.exit_code == 2 and "exclusive" in result.output
