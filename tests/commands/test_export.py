@@ -95,3 +95,25 @@ def test_init_without_a_token_writes_a_valid_example_and_never_overwrites(tmp_pa
     again = run_cli("init", str(repo))
     assert again.returncode == 1 and "not empty" in again.stderr
     assert (repo / "README.md").read_text() == readme
+
+
+def test_the_scaffolded_pre_commit_config_validates_the_manifests(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = tmp_path / "repo"
+    assert run_cli("init", str(repo)).returncode == 0
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+    }
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    good = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env)
+    assert good.returncode == 0 and "Passed" in good.stdout, good.stdout + good.stderr
+    (repo / "manifests" / "campaigns.yaml").write_text("version: 2\n")
+    bad = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "manifests/campaigns.yaml:1:" in bad.stdout
