@@ -165,7 +165,7 @@ def test_server_is_taken_from_a_wolkvox_url_only() -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
 def test_any_text_is_read_back_as_written(tmp_path: Path, text: str) -> None:
     path = tmp_path / "one.yaml"
     desc = yaml_scalar(text)
