@@ -71,9 +71,10 @@ def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> l
     for action in creates:
         body = json.dumps(dict(action.params or {}), indent=2, ensure_ascii=False)
         fence = "`" * max(3, _longest_backtick_run(body) + 1)
-        bodies.append(
-            "\n".join([f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""])
-        )
+        block = "\n".join([f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""])
+        if len(block) > limit // 2:  # cut, a code block would lose its closing fence
+            block = f"`{_code(action.campaign)}`: too long to show here, see the JSON plan\n"
+        bodies.append(block)
     sections.append(
         (["<details><summary>Create requests (exact bodies apply will send)</summary>", ""], bodies)
     )
@@ -87,7 +88,7 @@ def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> l
             row = row if len(row) <= width else row[: width - 1] + "…"
             cost = len(row) + 1 + (0 if open_in == len(parts) - 1 else _cost(header))
             if size[-1] + cost + _FOOTER > limit:
-                _close(parts[-1], header, open_in == len(parts) - 1)
+                size[-1] += _close(parts[-1], header, open_in == len(parts) - 1)
                 parts.append([])
                 size.append(reserve)
             if open_in != len(parts) - 1:
@@ -97,7 +98,7 @@ def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> l
             parts[-1].append(row)
             size[-1] += len(row) + 1
         if open_in == len(parts) - 1:
-            _close(parts[-1], header, True)
+            size[-1] += _close(parts[-1], header, True)
     parts = [p for i, p in enumerate(parts) if i == 0 or any(line for line in p)]
     n = len(parts)
     return ["\n".join([_part_title(k, n), *lines]) for k, lines in enumerate(parts, 1)]
@@ -110,13 +111,13 @@ def _cost(lines: list[str]) -> int:
     return sum(len(x) + 1 for x in lines)
 
 
-def _close(lines: list[str], header: list[str], is_open: bool) -> None:
+def _close(lines: list[str], header: list[str], is_open: bool) -> int:
+    """End the open table or `<details>` of a part; the characters it added."""
     if not is_open:
-        return
-    if header[0].startswith("<details>"):
-        lines += ["</details>", ""]
-    else:
-        lines.append("")
+        return 0
+    footer = ["</details>", ""] if header[0].startswith("<details>") else [""]
+    lines += footer
+    return _cost(footer)
 
 
 def _part_title(k: int, n: int) -> str:

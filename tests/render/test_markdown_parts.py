@@ -72,3 +72,30 @@ def test_one_huge_line_cannot_exceed_a_part() -> None:
     plan = Plan(actions=(), warnings=(Finding("drift", "d" * 50_000, "x"),), live_total=1)
     parts = render_markdown_parts(plan, limit=10_000)
     assert all(len(p) <= 10_000 for p in parts)
+
+
+def test_parts_stay_under_the_limit_at_every_size() -> None:
+    # the packing is greedy: try limits around every boundary of a mid-size plan
+    plan = big_plan(300, warnings=30, errors=3)
+    for limit in range(3000, 12_000, 337):
+        parts = render_markdown_parts(plan, limit=limit)
+        assert all(len(p) <= limit for p in parts), limit
+        whole = "\n".join(parts)
+        assert all(f"| {a.campaign} |" in whole for a in plan.actions)
+        assert whole.count("<details>") == whole.count("</details>")
+
+
+def test_a_huge_create_body_is_named_not_cut_mid_fence() -> None:
+    huge = Action(
+        ActionKind.CREATE,
+        "x",
+        CampaignType.PREVIEW,
+        None,
+        "not live",
+        params={"campaign_description": "d" * 30_000},
+    )
+    parts = render_markdown_parts(Plan(actions=(huge,), live_total=0), limit=10_000)
+    whole = "\n".join(parts)
+    assert all(len(p) <= 10_000 for p in parts)
+    assert "too long to show here, see the JSON plan" in whole
+    assert whole.count("```") % 2 == 0
