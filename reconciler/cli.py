@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "schema": "reconciler.commands.validate:schema",
     "plan": "reconciler.commands.plan:plan",
     "apply": "reconciler.commands.apply:apply",
+    "show": "reconciler.commands.show:show",
+    "export": "reconciler.commands.export:export",
+    "init": "reconciler.commands.init:init",
     "simulate": "reconciler.commands.simulate:simulate",
     "demo": "reconciler.commands.demo:demo",
 }

@@ -26,9 +26,28 @@ from ..manifest import load
 from ..plan import Thresholds
 from ..planner import make_plan
 from ..vocabulary import CampaignType, DesiredState, LiveStatus
-from .common import verbose_option
+from .common import color_enabled, color_option
+from .help import epilog, verbose_option
 
-__all__ = ["demo", "drifted_seed"]
+__all__ = ["NEXT_STEPS", "demo", "drifted_seed", "example_manifest"]
+
+#: what the demo suggests once it converged: the way from the demo to a real operation
+NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    ("wolkvox-reconciler init campaigns-repo --ci github", "scaffold a GitOps repository"),
+    (
+        "wolkvox-reconciler export --endpoint https://wv0002.wolkvox.com -o manifests/live.yaml",
+        "your live campaigns as a manifest (WOLKVOX_TOKEN set; your server for 0002)",
+    ),
+    ("wolkvox-reconciler plan manifests/", "see what apply would change: nothing, after export"),
+)
+
+
+def example_manifest() -> str:
+    """The example operation shipped inside the package (the same text as the
+    repository's examples/campaigns.yaml), so that the demo runs from any directory."""
+    from importlib import resources
+
+    return (resources.files("reconciler") / "examples" / "campaigns.yaml").read_text("utf-8")
 
 
 def drifted_seed(desired: Desired) -> dict[str, Any]:
@@ -132,37 +151,62 @@ def _simulator(seed: Path, token: str) -> Iterator[str]:
             process.kill()
 
 
-def _step(args: Sequence[str], env: dict[str, str]) -> int:
-    click.secho(f"\n$ wolkvox-reconciler {' '.join(args)}", bold=True)
+def _step(args: Sequence[str], env: dict[str, str], cwd: str | None, color: bool) -> int:
+    click.secho(f"\n$ wolkvox-reconciler {' '.join(args)}", bold=True, color=color)
     sys.stdout.flush()
-    return subprocess.run([sys.executable, "-m", "reconciler", *args], env=env).returncode
+    command = [sys.executable, "-m", "reconciler", *args]
+    return subprocess.run(command, env=env, cwd=cwd).returncode
 
 
-@click.command()
+@click.command(epilog=epilog("demo"))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str), metavar="[PATH]...")
-@verbose_option
-def demo(paths: tuple[str, ...], verbose: int) -> None:
-    """Plan and apply PATHs (default: examples/campaigns.yaml) against a local simulator
-    seeded with drifted live campaigns; then plan again to show it converged."""
-    paths = paths or ("examples/campaigns.yaml",)
-    desired = load(paths)
-    token = secrets.token_hex(16)
+@color_option
+@verbose_option("demo")
+def demo(paths: tuple[str, ...], no_color: bool, verbose: int) -> None:
+    """Plan and apply PATHs (default: the example operation shipped with the package)
+    against a local simulator seeded with drifted live campaigns; then plan again to
+    show it converged."""
+    color = color_enabled(no_color)
     with tempfile.TemporaryDirectory(prefix="wolkvox-demo-") as tmp:
-        seed = Path(tmp, "live.yaml")
-        seed.write_text(yaml.safe_dump(drifted_seed(desired), sort_keys=False))
-        with _simulator(seed, token) as url:
-            click.echo(f"Simulator with {len(desired.campaigns)} drifted campaigns at {url}")
-            env = dict(os.environ)
-            env[desired.operation.token_env] = token
-            env["WOLKVOX_ENDPOINT"] = url
-            state = ["--state-dir", str(Path(tmp, "state"))]
-            flags = ["-" + "v" * verbose] if verbose else []
-            steps = [
-                ["plan", *paths, *flags],
-                ["apply", *paths, "--auto-approve", *state, *flags],
-                ["plan", *paths, "--detailed-exitcode", *flags],
-            ]
-            codes = [_step(step, env) for step in steps]
+        cwd: str | None = None
+        if not paths:  # the shipped example, run where it lies: `plan campaigns.yaml`
+            Path(tmp, "campaigns.yaml").write_text(example_manifest(), encoding="utf-8")
+            paths, cwd = ("campaigns.yaml",), tmp
+        desired = load([str(Path(cwd or ".", p)) for p in paths])
+        codes = _run_steps(paths, desired, Path(tmp), cwd, color=color, verbose=verbose)
     if codes != [0, 0, 0]:
         raise click.exceptions.Exit(1)
-    click.secho("\nConverged: a second plan has nothing to do.", fg="green")
+    click.secho("\nConverged: a second plan has nothing to do.", fg="green", color=color)
+    click.echo("\nNext, try:")
+    for command, why in NEXT_STEPS:
+        click.echo(f"  {command}")
+        click.echo(f"      # {why}")
+
+
+def _run_steps(
+    paths: Sequence[str],
+    desired: Desired,
+    tmp: Path,
+    cwd: str | None,
+    *,
+    color: bool,
+    verbose: int,
+) -> list[int]:
+    token = secrets.token_hex(16)
+    seed = Path(tmp, "live.yaml")
+    seed.write_text(yaml.safe_dump(drifted_seed(desired), sort_keys=False))
+    with _simulator(seed, token) as url:
+        click.echo(f"Simulator with {len(desired.campaigns)} drifted campaigns at {url}")
+        env = dict(os.environ)
+        env[desired.operation.token_env] = token
+        env["WOLKVOX_ENDPOINT"] = url
+        state = ["--state-dir", str(Path(tmp, "state"))]
+        flags = ["-" + "v" * verbose] if verbose else []
+        if not color:
+            flags.append("--no-color")
+        steps = [
+            ["plan", *paths, *flags],
+            ["apply", *paths, "--auto-approve", *state, *flags],
+            ["plan", *paths, "--detailed-exitcode", *flags],
+        ]
+        return [_step(step, env, cwd, color) for step in steps]

@@ -23,6 +23,7 @@ from ..simulator import (
     load_seed,
     serve,
 )
+from .help import epilog, verbose_option
 from .simulate_seed import seed_from_manifests
 
 __all__ = ["simulate"]
@@ -38,7 +39,7 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
-@click.command()
+@click.command(epilog=epilog("simulate"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -146,7 +147,7 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     is_flag=True,
     help='Send `code` as a string ("202"), as some vendor answers do.',
 )
-@click.option("-v", "--verbose", count=True, help="Log every request to stderr.")
+@verbose_option("simulate")
 def simulate(
     host: str,
     port: int,

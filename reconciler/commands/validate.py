@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..manifest import load, schema_text
-from .common import paths_argument, setup_logging, verbose_option
+from .common import paths_argument, setup_logging
+from .help import epilog, verbose_option
 
 __all__ = ["schema", "summary", "validate"]
 
@@ -19,9 +20,9 @@ def summary(files: int, counts: dict[str, int]) -> str:
     return f"OK: {files} {file_word}, {total} {campaign_word} ({states})"
 
 
-@click.command()
+@click.command(epilog=epilog("validate"))
 @paths_argument
-@verbose_option
+@verbose_option("validate")
 def validate(paths: tuple[str, ...], verbose: int) -> None:
     """Check manifests (files, or directories of *.yaml / *.yml) without calling the API.
 
@@ -34,8 +35,8 @@ def validate(paths: tuple[str, ...], verbose: int) -> None:
     click.echo(summary(len(desired.files), counts))
 
 
-@click.command()
-@verbose_option
+@click.command(epilog=epilog("schema"))
+@verbose_option("schema")
 def schema(verbose: int) -> None:
     """Print the manifest JSON Schema (2020-12), for editors and CI."""
     setup_logging(verbose)

@@ -46,8 +46,13 @@ def join(path: JsonPath, part: str | int) -> JsonPath:
 
 
 def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow a local `$ref` ("#/$defs/name"): the only kind our schema uses."""
-    while "$ref" in schema:
+    """Follow a local `$ref` ("#/$defs/name"), the only kind our schema uses, and take
+    `x-loader`, the stricter schema of a field for us, who see how a value was written
+    (the rest of that field's schema admits what a YAML 1.2 editor reads instead)."""
+    while "$ref" in schema or "x-loader" in schema:
+        if "x-loader" in schema:
+            schema = schema["x-loader"]
+            continue
         ref = str(schema["$ref"])
         target: Any = root
         for part in ref.removeprefix("#/").split("/"):

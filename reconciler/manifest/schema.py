@@ -52,7 +52,7 @@ def _validator() -> Any:
 
 def _inline(node: Any, root: Mapping[str, Any]) -> Any:
     if isinstance(node, Mapping):
-        if "$ref" in node:
+        if "$ref" in node or "x-loader" in node:  # the loader's own view: see `resolve`
             return _inline(resolve(node, root), root)
         return {k: _inline(v, root) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):

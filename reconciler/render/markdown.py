@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ..plan import Action, ActionKind, Finding, Plan
 from .summary import campaign_id_text, scope_note, summary_line
 
-__all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown"]
+__all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown", "render_markdown_parts"]
 
 #: GitHub refuses comments longer than 65,536 characters; keep a margin for wrappers
 GITHUB_COMMENT_LIMIT = 65_000
@@ -33,6 +33,99 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         return _render(plan, rows, len(findings), details=False)
     shown = _most(lambda n: _render(plan, 0, n, details=False), len(findings), limit)
     return _render(plan, 0, shown, details=False)
+
+
+def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> list[str]:
+    """The whole plan as one or more comments, each at most `limit` characters, nothing
+    cut: what `render_markdown` would print when it fits; else, like Atlantis, parts titled
+    "part k of n", the summary, errors and warnings first, then the actions, then the
+    create bodies. A table split across parts repeats its header."""
+    whole = _render(plan, len(plan.actions), _n_findings(plan), details=True)
+    if len(whole) <= limit:
+        return [whole]
+    head = ["", f"**{summary_line(plan)}**", ""]
+    note = scope_note(plan)
+    if note:
+        head += [f"> {_cell(note)}", ""]
+    if plan.errors:
+        head += [f"> **{len(plan.errors)} error(s): apply will refuse this plan.**", ""]
+    width = limit // 2  # no single line may take a part on its own
+    findings = [("!", "error", f) for f in plan.errors] + [
+        ("?", "warning", f) for f in plan.warnings
+    ]
+    sections: list[tuple[list[str], list[str]]] = [
+        (
+            ["| | kind | campaign | message |", "| --- | --- | --- | --- |"],
+            [_finding_row(s, level, f) for s, level, f in findings],
+        ),
+        (
+            [
+                "| | action | campaign | type | id | reason |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ],
+            [_action_row(a) for a in plan.actions],
+        ),
+    ]
+    creates = plan.of_kind(ActionKind.CREATE)
+    bodies: list[str] = []
+    for action in creates:
+        body = json.dumps(dict(action.params or {}), indent=2, ensure_ascii=False)
+        fence = "`" * max(3, _longest_backtick_run(body) + 1)
+        block = "\n".join([f"`{_code(action.campaign)}`", "", f"{fence}json", body, fence, ""])
+        if len(block) > limit // 2:  # cut, a code block would lose its closing fence
+            block = f"`{_code(action.campaign)}`: too long to show here, see the JSON plan\n"
+        bodies.append(block)
+    sections.append(
+        (["<details><summary>Create requests (exact bodies apply will send)</summary>", ""], bodies)
+    )
+    # the title is written last (it needs the number of parts): keep room for the longest
+    reserve = len(_part_title(10**6, 10**6)) + 1
+    parts: list[list[str]] = [list(head)]
+    size = [sum(len(x) + 1 for x in head) + reserve]
+    for header, rows in sections:
+        open_in = -1
+        for row in rows:
+            row = row if len(row) <= width else row[: width - 1] + "…"
+            cost = len(row) + 1 + (0 if open_in == len(parts) - 1 else _cost(header))
+            if size[-1] + cost + _FOOTER > limit:
+                size[-1] += _close(parts[-1], header, open_in == len(parts) - 1)
+                parts.append([])
+                size.append(reserve)
+            if open_in != len(parts) - 1:
+                parts[-1] += header
+                size[-1] += _cost(header)
+                open_in = len(parts) - 1
+            parts[-1].append(row)
+            size[-1] += len(row) + 1
+        if open_in == len(parts) - 1:
+            size[-1] += _close(parts[-1], header, True)
+    parts = [p for i, p in enumerate(parts) if i == 0 or any(line for line in p)]
+    n = len(parts)
+    return ["\n".join([_part_title(k, n), *lines]) for k, lines in enumerate(parts, 1)]
+
+
+_FOOTER = len("</details>") + 4
+
+
+def _cost(lines: list[str]) -> int:
+    return sum(len(x) + 1 for x in lines)
+
+
+def _close(lines: list[str], header: list[str], is_open: bool) -> int:
+    """End the open table or `<details>` of a part; the characters it added."""
+    if not is_open:
+        return 0
+    footer = ["</details>", ""] if header[0].startswith("<details>") else [""]
+    lines += footer
+    return _cost(footer)
+
+
+def _part_title(k: int, n: int) -> str:
+    return "### wolkvox-reconciler plan" + (f" (part {k} of {n})" if n > 1 else "")
+
+
+def _n_findings(plan: Plan) -> int:
+    return len(plan.errors) + len(plan.warnings)
 
 
 def _most(render: Callable[[int], str], total: int, limit: int) -> int:

@@ -73,18 +73,39 @@ def test_drifted_seed_stays_within_the_safety_thresholds(tmp_path: Path) -> None
 def test_demo_converges_on_a_big_manifest_with_pinned_ids(tmp_path: Path) -> None:
     result = run_cli("demo", big_manifest(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.rstrip().endswith("Converged: a second plan has nothing to do.")
+    assert "\nConverged: a second plan has nothing to do.\n" in result.stdout
 
 
 @pytest.mark.e2e
-def test_demo_plans_applies_and_converges(tmp_path: Path) -> None:
-    result = run_cli("demo", EXAMPLE, cwd=tmp_path)
+def test_demo_works_in_an_empty_directory_and_ends_with_next_steps(tmp_path: Path) -> None:
+    # `cd "$(mktemp -d)" && wolkvox-reconciler demo`: the example ships in the package
+    result = run_cli("demo", cwd=tmp_path, env={"NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "to create" in out
     assert "0 failed" in out
-    assert out.rstrip().endswith("Converged: a second plan has nothing to do.")
-    assert "No changes." in out
+    second_plan = out.split("--detailed-exitcode")[-1]
+    assert "No changes." in second_plan
+    assert "\x1b[" not in out  # NO_COLOR
+    _converged, next_steps = out.split("Converged: a second plan has nothing to do.")
+    commands = [line.strip() for line in next_steps.splitlines() if line.startswith("  wolk")]
+    assert [c.split()[1] for c in commands] == ["init", "export", "plan"]
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+
+def test_the_packaged_example_is_the_repository_example() -> None:
+    from reconciler.commands.demo import example_manifest
+
+    assert example_manifest() == Path(EXAMPLE).read_text(encoding="utf-8")
+
+
+def test_demo_accepts_no_color() -> None:
+    from click.testing import CliRunner
+
+    from reconciler.cli import cli
+
+    result = CliRunner().invoke(cli, ["demo", "--no-color", "--help"])
+    assert result.exit_code == 0 and "--no-color" in result.output
 
 
 @pytest.mark.e2e
@@ -98,7 +119,9 @@ def test_demo_reports_a_bad_manifest_without_a_traceback(tmp_path: Path) -> None
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("command", ["validate", "schema", "plan", "apply", "simulate", "demo"])
+@pytest.mark.parametrize(
+    "command", ["validate", "schema", "plan", "apply", "simulate", "demo", "export", "init", "show"]
+)
 def test_every_command_accepts_verbose_after_its_name(command: str) -> None:
     result = run_cli(command, "-v", "--help")
     assert result.returncode == 0, result.stderr

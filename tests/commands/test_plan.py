@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -327,29 +326,6 @@ def test_example_manifest_plans_against_the_simulator(simulator: StartSimulator)
         (a["action"], a["campaign"], a["campaign_id"]) for a in data["actions"]
     }
     assert data["summary"]["clear"] == 1 and data["summary"]["create"] == 6
-
-
-@pytest.mark.parametrize("recipe", ["github-actions.yml", "gitlab-ci.yml"])
-def test_ci_recipes_call_plan_and_apply_with_options_they_accept(recipe: str) -> None:
-    import click
-    import yaml
-
-    from reconciler.cli import cli
-
-    text = (ROOT / "examples" / "ci" / recipe).read_text()
-    yaml.safe_load(text)  # a recipe that does not parse is worse than none
-    commands = re.findall(r"wolkvox-reconciler (plan|apply) ([^\n]*(?:\\\n[^\n]*)*)", text)
-    assert {name for name, _ in commands} == {"plan", "apply"}
-    for name, rest in commands:
-        command = cli.get_command(click.Context(cli), name)
-        assert command is not None
-        known = {opt for p in command.params for opt in getattr(p, "opts", [])}
-        used = set(re.findall(r"(?<!\S)(--[a-z-]+)", rest.split(">")[0]))
-        assert used and used <= known, (name, used - known)
-    plan_line = next(rest for name, rest in commands if name == "plan")
-    for option in ("--markdown", "--detailed-exitcode"):
-        assert option in plan_line
-    assert "--auto-approve" in next(rest for name, rest in commands if name == "apply")
 
 
 def test_timeout_gives_up_on_a_slow_api_with_a_clear_error(

@@ -1,0 +1,74 @@
+"""`export`: the live campaigns as a manifest that plans to "No changes." (one API call)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..secret import redact_all
+from .common import endpoint_option, setup_logging, timeout_option
+from .help import epilog, verbose_option
+
+__all__ = ["export"]
+
+
+@click.command(epilog=epilog("export"))
+@click.option(
+    "-o",
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the manifest to FILE (refused if it exists). Default: standard output.",
+)
+@click.option(
+    "--split",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Write one file per campaign (and operation.yaml) into DIR; refused if any exists.",
+)
+@click.option(
+    "--server",
+    metavar="NOMENCLATURE",
+    help="The operation's server (e.g. 0002 for https://wv0002.wolkvox.com); written as "
+    "operation.server. Default: taken from --endpoint when it is a wolkvox URL.",
+)
+@click.option(
+    "--token-env",
+    default="WOLKVOX_TOKEN",
+    show_default=True,
+    metavar="NAME",
+    help="The environment variable holding the token (written as operation.token_env).",
+)
+@endpoint_option
+@timeout_option
+@verbose_option("export")
+def export(
+    out: str | None,
+    split: str | None,
+    server: str | None,
+    token_env: str,
+    endpoint: str | None,
+    timeout: float,
+    verbose: int,
+) -> None:
+    """Write a manifest of every live campaign: name, type, description and state (id
+    pinned where a name cannot identify it), checked to plan to "No changes."."""
+    if out and split:
+        raise click.UsageError("-o/--out and --split are exclusive: choose one")
+    setup_logging(verbose)
+    from ..export import export_live
+    from ..newfiles import write_new_files
+
+    files = export_live(
+        endpoint=endpoint, server=server, token_env=token_env, timeout=timeout, split=bool(split)
+    )
+    if split:
+        written = write_new_files(Path(split), files)
+        click.echo(f"Wrote {len(written)} files to {split}/", err=True)
+    elif out:
+        target = Path(out)
+        write_new_files(target.parent, {target.name: files["campaigns.yaml"]})
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(redact_all(files["campaigns.yaml"]), nl=False)

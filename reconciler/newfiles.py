@@ -1,0 +1,63 @@
+"""New files, all or nothing: `export`, `show --split` and `init` write only files that do not
+exist yet, and each appears whole (never half a manifest a later plan would act on)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import ReconcilerError
+
+__all__ = ["FileExistsRefusal", "write_new_files"]
+
+
+class FileExistsRefusal(ReconcilerError):
+    """A file to write exists already, or could not be written; nothing was left behind."""
+
+
+def write_new_files(directory: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write every file (names relative to `directory`, `/` for subdirectories), refusing
+    before writing anything if any of them exists; each file appears whole or not at all,
+    and a failure halfway removes the ones written. Returns the paths written."""
+    targets = [directory / name for name in files]
+    existing = [str(t) for t in targets if t.exists() or t.is_symlink()]
+    if existing:
+        raise FileExistsRefusal(
+            f"refusing to overwrite {', '.join(existing[:5])}"
+            + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+            + ": move it away or choose another place"
+        )
+    written: list[Path] = []
+    try:
+        for name, target in zip(files, targets, strict=False):
+            _write_new(target, files[name])
+            written.append(target)
+    except BaseException:
+        for path in written:  # all or nothing: half an export would plan stops or creates
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _write_new(target: Path, text: str) -> None:
+    """`text` into a new file `target`: a temporary file first, then a hard link, which
+    fails rather than replace a file that appeared meanwhile."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise FileExistsRefusal(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, target)
+    except FileExistsError:
+        raise FileExistsRefusal(f"refusing to overwrite {target}: it appeared meanwhile") from None
+    except OSError as exc:
+        raise FileExistsRefusal(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,38 @@
+"""`show PLANFILE`: a saved plan rendered exactly as `plan` printed it, from the file alone
+(no API call, no token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["Format", "show_markdown_parts", "show_plan"]
+
+Format = Literal["text", "json", "markdown"]
+
+
+def show_plan(path: str | Path, fmt: Format = "text", *, color: bool = False) -> str:
+    """The plan saved at `path` as `plan` (with `--json` / `--markdown`) printed it; a
+    PlanError for a missing, corrupt or foreign file."""
+    from .planfile import read_plan
+    from .render import render_json, render_markdown, render_text
+    from .secret import redact_all
+
+    plan = read_plan(path)
+    if fmt == "json":
+        text = render_json(plan)
+    elif fmt == "markdown":
+        text = render_markdown(plan)
+        text = text if text.endswith("\n") else text + "\n"
+    else:
+        text = render_text(plan, color=color)
+    return redact_all(text)
+
+
+def show_markdown_parts(path: str | Path, *, limit: int) -> list[str]:
+    """The plan saved at `path` as pull-request comments of at most `limit` characters."""
+    from .planfile import read_plan
+    from .render.markdown import render_markdown_parts
+    from .secret import redact_all
+
+    return [redact_all(part) for part in render_markdown_parts(read_plan(path), limit=limit)]

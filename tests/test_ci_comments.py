@@ -1,0 +1,138 @@
+"""The sticky comments of the CI recipes: one set per marker, edited in place, never a
+person's comment nor another workflow's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from reconciler.ci_comments import main, marker_line
+
+API = "https://api.github.test"
+ENV = {"GITHUB_API_URL": API, "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": "gh-secret"}
+GL = "https://gitlab.test/api/v4"
+GL_ENV = {"CI_API_V4_URL": GL, "CI_PROJECT_ID": "7", "PLAN_NOTE_TOKEN": "gl-secret"}
+
+
+def parts(tmp_path: Path, *texts: str) -> list[str]:
+    paths = []
+    for k, text in enumerate(texts, 1):
+        path = tmp_path / f"plan-{k}.md"
+        path.write_text(text)
+        paths.append(str(path))
+    return paths
+
+
+def comment(cid: int, body: str, kind: str = "Bot") -> dict[str, Any]:
+    return {"id": cid, "body": body, "user": {"type": kind, "login": "x"}}
+
+
+def test_first_run_creates_one_comment_per_part_in_order(tmp_path: Path) -> None:
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{API}/repos/o/r/issues/5/comments").respond(json=[])
+        created = api.post(f"{API}/repos/o/r/issues/5/comments").respond(201, json={})
+        code = main(
+            ["github", "--pr", "5", "--marker", "plan: c", *parts(tmp_path, "one", "two")], ENV
+        )
+    assert code == 0
+    bodies = [json.loads(call.request.content)["body"] for call in created.calls]
+    assert bodies == [f"{marker_line('plan: c', 1)}\none", f"{marker_line('plan: c', 2)}\ntwo"]
+    assert created.calls[0].request.headers["Authorization"] == "Bearer gh-secret"
+
+
+def test_a_later_run_edits_its_own_parts_deletes_extra_and_leaves_others(tmp_path: Path) -> None:
+    existing = [
+        comment(1, f"{marker_line('plan: c', 1)}\nold one"),
+        comment(2, f"{marker_line('plan: c', 2)}\nold two"),
+        comment(3, f"{marker_line('plan: other-workflow', 1)}\ntheirs"),
+        comment(4, f"{marker_line('plan: c', 1)}\nquoted by a person", kind="User"),
+    ]
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{API}/repos/o/r/issues/5/comments").respond(json=existing)
+        edited = api.patch(url__regex=rf"{API}/repos/o/r/issues/comments/\d+").respond(json={})
+        deleted = api.delete(url__regex=rf"{API}/repos/o/r/issues/comments/\d+").respond(204)
+        created = api.post(f"{API}/repos/o/r/issues/5/comments").respond(201, json={})
+        assert (
+            main(["github", "--pr", "5", "--marker", "plan: c", *parts(tmp_path, "new")], ENV) == 0
+        )
+    assert [str(c.request.url).rsplit("/", 1)[1] for c in edited.calls] == ["1"]
+    assert json.loads(edited.calls[0].request.content)["body"].endswith("\nnew")
+    assert [str(c.request.url).rsplit("/", 1)[1] for c in deleted.calls] == ["2"]
+    assert not created.called
+
+
+def test_parts_are_taken_in_numeric_order(tmp_path: Path) -> None:
+    files = parts(tmp_path, *[f"p{k}" for k in range(1, 12)])
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{API}/repos/o/r/issues/5/comments").respond(json=[])
+        created = api.post(f"{API}/repos/o/r/issues/5/comments").respond(201, json={})
+        main(["github", "--pr", "5", "--marker", "m", *reversed(files)], ENV)
+    bodies = [json.loads(c.request.content)["body"].split("\n")[1] for c in created.calls]
+    assert bodies == [f"p{k}" for k in range(1, 12)]
+
+
+def test_the_apply_summary_goes_to_the_pull_request_the_commit_merged(tmp_path: Path) -> None:
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{API}/repos/o/r/commits/abc/pulls").respond(
+            json=[{"number": 8, "merged_at": None}, {"number": 9, "merged_at": "2026-01-01"}]
+        )
+        api.get(f"{API}/repos/o/r/issues/9/comments").respond(json=[])
+        created = api.post(f"{API}/repos/o/r/issues/9/comments").respond(201, json={})
+        assert (
+            main(["github", "--commit", "abc", "--marker", "apply", *parts(tmp_path, "s")], ENV)
+            == 0
+        )
+    assert created.called
+
+
+def test_drift_opens_one_issue_then_reuses_it(tmp_path: Path) -> None:
+    title = "Campaigns drifted from the manifests"
+    with respx.mock(assert_all_called=False) as api:
+        listing = api.get(f"{API}/repos/o/r/issues")
+        listing.respond(json=[{"number": 2, "title": title, "pull_request": {}}])
+        opened = api.post(f"{API}/repos/o/r/issues").respond(201, json={"number": 3})
+        api.get(f"{API}/repos/o/r/issues/3/comments").respond(json=[])
+        api.post(f"{API}/repos/o/r/issues/3/comments").respond(201, json={})
+        main(["github", "--issue", title, "--marker", "drift", *parts(tmp_path, "d")], ENV)
+        assert opened.call_count == 1  # a pull request with that title is not the issue
+        listing.respond(json=[{"number": 3, "title": title}])
+        main(["github", "--issue", title, "--marker", "drift", *parts(tmp_path, "d")], ENV)
+        assert opened.call_count == 1
+
+
+def test_gitlab_edits_only_the_notes_of_the_token_user(tmp_path: Path) -> None:
+    mr = f"{GL}/projects/7/merge_requests/4/notes"
+    notes = [
+        {"id": 10, "body": f"{marker_line('plan', 1)}\nold", "author": {"id": 99}},
+        {"id": 11, "body": f"{marker_line('plan', 1)}\nold", "author": {"id": 1}},
+    ]
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{GL}/user").respond(json={"id": 99})
+        api.get(mr).respond(json=notes)
+        edited = api.put(f"{mr}/10").respond(json={})
+        other = api.put(f"{mr}/11").respond(json={})
+        assert (
+            main(["gitlab", "--pr", "4", "--marker", "plan", *parts(tmp_path, "new")], GL_ENV) == 0
+        )
+    assert edited.called and not other.called
+    assert edited.calls[0].request.headers["PRIVATE-TOKEN"] == "gl-secret"
+
+
+def test_an_api_failure_is_one_line_without_the_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{API}/repos/o/r/issues/5/comments").mock(side_effect=httpx.ConnectError("down"))
+        assert main(["github", "--pr", "5", "--marker", "m", *parts(tmp_path, "x")], ENV) == 1
+    err = capsys.readouterr().err
+    assert "ConnectError" in err and "gh-secret" not in err
+
+
+def test_a_missing_variable_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["github", "--pr", "5", "--marker", "m", *parts(tmp_path, "x")], {}) == 1
+    assert "the environment variable GITHUB_TOKEN is not set" in capsys.readouterr().err

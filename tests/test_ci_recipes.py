@@ -1,0 +1,185 @@
+"""The CI recipes (examples/ci/), the reusable action (action.yml) and the pre-commit
+hooks: valid against the platforms' published schemas, and every wolkvox-reconciler
+command and flag they call exists."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from reconciler.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
+GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
+ACTION = ROOT / "action.yml"
+RECIPES = [GITHUB, GITLAB, ACTION]
+CHECK = [sys.executable, "-m", "check_jsonschema"]
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        (GITHUB, "vendor.github-workflows"),
+        (GITLAB, "vendor.gitlab-ci"),
+        (ACTION, "vendor.github-actions"),
+    ],
+)
+def test_recipe_is_valid_against_the_platform_schema(path: Path, schema: str) -> None:
+    # the schemas ship inside check-jsonschema: no network
+    result = subprocess.run(
+        [*CHECK, "--builtin-schema", schema, str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _scripts(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("run", "script", "before_script", "after_script"):
+                yield from ([value] if isinstance(value, str) else value)
+            else:
+                yield from _scripts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _scripts(item)
+
+
+def _invocations(path: Path) -> list[list[str]]:
+    """Every `wolkvox-reconciler ...` command line, continuation lines joined, cut at the
+    first shell operator or redirection."""
+    calls = []
+    for script in _scripts(yaml.safe_load(path.read_text())):
+        text = script.replace("\\\n", " ")
+        # a folded `run: >-` block is one line already; a literal one, one command a line
+        for line in text.splitlines():
+            # at a command's position: a line's start, or after && / || / ;
+            pattern = r"(?:^\s*|(?:&&|\|\||;)\s*)wolkvox-reconciler (?P<rest>[^;|&>#]*)"
+            for match in re.finditer(pattern, line):
+                words = shlex.split(match.group("rest").replace("$PATHS", "manifests/"))
+                calls.append([w for w in words if not re.fullmatch(r"\d*", w)])
+    return calls
+
+
+def _options(command: click.Command) -> set[str]:
+    names = {"--help", "-h"}
+    for param in command.params:
+        if isinstance(param, click.Option):
+            names.update(param.opts + param.secondary_opts)
+    return names
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_every_command_and_flag_a_recipe_calls_exists(path: Path) -> None:
+    calls = _invocations(path)
+    assert calls, "the recipe calls no wolkvox-reconciler command"
+    ctx = click.Context(cli)
+    for words in calls:
+        command = cli.get_command(ctx, words[0])
+        assert command is not None, f"{path.name}: no command {words[0]!r}"
+        for word in words[1:]:
+            if word.startswith("-"):
+                flag = word.split("=")[0]
+                assert flag in _options(command), f"{path.name}: {words[0]} has no {flag}"
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_the_recipes_plan_with_detailed_exitcode_and_apply_without_a_prompt(path: Path) -> None:
+    calls = _invocations(path)
+    plans = [c for c in calls if c[0] == "plan"]
+    applies = [c for c in calls if c[0] == "apply"]
+    assert plans and all("--detailed-exitcode" in c and "--out" in c for c in plans)
+    assert applies and all("--auto-approve" in c for c in applies)
+    assert ["show", "plan.json", "--markdown", "--split", "comments/"] in calls
+
+
+def test_the_recipes_use_the_sticky_comment_helper_with_a_marker() -> None:
+    for path in (GITHUB, GITLAB):
+        text = path.read_text()
+        assert "--edit-last" not in text  # any comment of the bot, from any workflow
+        assert text.count("python -m reconciler.ci_comments") == 3  # plan, apply, drift
+        assert "--marker" in text
+    assert "concurrency:" in GITHUB.read_text() and "resource_group:" in GITLAB.read_text()
+    assert "workflow_dispatch" in GITHUB.read_text() and "schedule" in GITHUB.read_text()
+
+
+def test_the_packaged_copies_of_the_recipes_are_the_examples() -> None:
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        packaged = ROOT / "reconciler" / "examples" / "ci" / name
+        assert packaged.read_text() == (ROOT / "examples" / "ci" / name).read_text()
+    packaged = ROOT / "reconciler" / "examples" / "campaigns.yaml"
+    assert packaged.read_text() == (ROOT / "examples" / "campaigns.yaml").read_text()
+
+
+def test_the_pre_commit_hook_calls_validate() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert hook["id"] == "wolkvox-validate"
+    assert hook["entry"].split() == ["wolkvox-reconciler", "validate"]
+    assert re.search(hook["files"], "manifests/campaigns.yaml")
+    assert not re.search(hook["files"], ".github/workflows/campaigns.yml")
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+        },
+    )
+
+
+@pytest.mark.e2e
+def test_pre_commit_try_repo_runs_the_validate_hook(tmp_path: Path) -> None:
+    # try-repo builds the hook's environment (pip install of this repository): skipped
+    # cleanly where the package index cannot be reached
+    pytest.importorskip("pre_commit")
+    repo = tmp_path / "ops"
+    (repo / "manifests").mkdir(parents=True)
+    (repo / "manifests" / "good.yaml").write_text(
+        (ROOT / "examples" / "campaigns.yaml").read_text()
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    env = {
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(ROOT),
+        "wolkvox-validate",
+        "--all-files",
+    ]
+    good = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
+    if good.returncode != 0 and "Passed" not in good.stdout and "Failed" not in good.stdout:
+        pytest.skip(f"the hook environment could not be installed: {good.stdout[-300:]}")
+    assert good.returncode == 0 and "Passed" in good.stdout, good.stdout
+    (repo / "manifests" / "bad.yaml").write_text(
+        "version: 1\ncampaigns:\n  - name: x\n    state: sideways\n"
+    )
+    _git(repo, "add", "-A")
+    bad = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
+    assert bad.returncode == 1 and "Failed" in bad.stdout
+    assert "manifests/bad.yaml:4:" in bad.stdout
