@@ -14,13 +14,14 @@ Format = Literal["text", "json", "markdown"]
 def show_plan(path: str | Path, fmt: Format = "text", *, color: bool = False) -> str:
     """The plan saved at `path` as `plan` (with `--json` / `--markdown`) printed it; a
     PlanError for a missing, corrupt or foreign file."""
-    from .planfile import read_plan
+    from .planfile import read_document, saved_from_document
     from .render import render_json, render_markdown, render_text
     from .secret import redact_all
 
-    plan = read_plan(path)
+    document = read_document(path)
+    plan = saved_from_document(document, str(path)).plan
     if fmt == "json":
-        text = render_json(plan)
+        text = render_json(document)  # the document as written, signature included
     elif fmt == "markdown":
         text = render_markdown(plan)
         text = text if text.endswith("\n") else text + "\n"
@@ -35,4 +36,5 @@ def show_markdown_parts(path: str | Path, *, limit: int) -> list[str]:
     from .render.markdown import render_markdown_parts
     from .secret import redact_all
 
-    return [redact_all(part) for part in render_markdown_parts(read_plan(path), limit=limit)]
+    plan = read_plan(path).plan
+    return [redact_all(part) for part in render_markdown_parts(plan, limit=limit)]

@@ -200,6 +200,7 @@ def _run_steps(
         env = dict(os.environ)
         env[desired.operation.token_env] = token
         env["WOLKVOX_ENDPOINT"] = url
+        env["WOLKVOX_LOCK_DIR"] = str(Path(tmp, "locks"))  # the demo's own lock, not the user's
         state = ["--state-dir", str(Path(tmp, "state"))]
         flags = ["-" + "v" * verbose] if verbose else []
         if not color:

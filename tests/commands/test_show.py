@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import cli
+from reconciler.desired import Operation
 from reconciler.live import LiveCampaign
 from reconciler.manifest import load
-from reconciler.planfile import write_plan
+from reconciler.planfile import SavedPlan, plan_document, write_plan
 from reconciler.planner import make_plan
+from reconciler.secret import Secret
 from reconciler.render import render_json, render_markdown, render_text
 from reconciler.show import show_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
@@ -25,6 +27,7 @@ campaigns:
   - {name: b, type: predictive, state: cleared}
   - {name: new, type: preview, state: started}
 """
+TOKEN = Secret("show-test-token-3f2e")
 LIVE = [
     LiveCampaign("1", "a", CampaignType.PREVIEW, LiveStatus.STOPPED, 3, "first"),
     LiveCampaign("2", "b", CampaignType.PREDICTIVE, LiveStatus.STARTED, 9),
@@ -36,16 +39,20 @@ LIVE = [
 def saved(tmp_path: Path) -> tuple[Path, object]:
     manifest = tmp_path / "m.yaml"
     manifest.write_text(MANIFEST)
-    plan = make_plan(load([str(manifest)]), LIVE)
+    desired = load([str(manifest)])
+    plan = make_plan(desired, LIVE)
     path = tmp_path / "plan.json"
-    write_plan(plan, path)
+    write_plan(SavedPlan(plan, desired.operation, paths=(str(manifest),)), path, TOKEN)
     return path, plan
 
 
 def test_show_renders_each_format_as_the_renderers_do(saved: tuple[Path, object]) -> None:
     path, plan = saved
     assert show_plan(path, "text") == render_text(plan)  # type: ignore[arg-type]
-    assert show_plan(path, "json") == render_json(plan)  # type: ignore[arg-type]
+    document = plan_document(
+        SavedPlan(plan, Operation(), paths=(str(path.parent / "m.yaml"),)), TOKEN
+    )  # type: ignore[arg-type]
+    assert show_plan(path, "json") == render_json(document)
     assert show_plan(path, "json") == path.read_text()  # the saved file, byte for byte
     assert show_plan(path, "markdown").rstrip("\n") == render_markdown(plan).rstrip("\n")  # type: ignore[arg-type]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan import Action, ActionKind, Finding, Plan
+from reconciler.plan import Action, ActionKind, Finding, FindingKind, Plan
 from reconciler.render.markdown import render_markdown, render_markdown_parts
 from reconciler.vocabulary import CampaignType
 
@@ -29,9 +29,11 @@ def big_plan(n: int, *, warnings: int = 3, errors: int = 1) -> Plan:
         for i in range(n // 10)
     )
     findings = tuple(
-        Finding("threshold", f"apply would refuse: limit {i}") for i in range(warnings)
+        Finding(FindingKind.THRESHOLD, f"apply would refuse: limit {i}") for i in range(warnings)
     )
-    errs = tuple(Finding("conflict", f"conflict {i}", f"campaign-{i:05d}") for i in range(errors))
+    errs = tuple(
+        Finding(FindingKind.CONFLICT, f"conflict {i}", f"campaign-{i:05d}") for i in range(errors)
+    )
     return Plan(actions=actions, warnings=findings, errors=errs, live_total=n, live_started=0)
 
 
@@ -69,7 +71,7 @@ def test_every_part_repeats_the_table_header_of_a_table_it_continues() -> None:
 
 
 def test_one_huge_line_cannot_exceed_a_part() -> None:
-    plan = Plan(actions=(), warnings=(Finding("drift", "d" * 50_000, "x"),), live_total=1)
+    plan = Plan(actions=(), warnings=(Finding(FindingKind.DRIFT, "d" * 50_000, "x"),), live_total=1)
     parts = render_markdown_parts(plan, limit=10_000)
     assert all(len(p) <= 10_000 for p in parts)
 
