@@ -14,8 +14,8 @@ from reconciler.live import LiveCampaign
 from reconciler.manifest import load
 from reconciler.planfile import SavedPlan, plan_document, write_plan
 from reconciler.planner import make_plan
-from reconciler.secret import Secret
 from reconciler.render import render_json, render_markdown, render_text
+from reconciler.secret import Secret
 from reconciler.show import show_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.helpers import Simulator, row, run_cli
