@@ -9,10 +9,32 @@ from dataclasses import dataclass, field
 from .errors import Location
 from .vocabulary import CampaignType, DesiredState, Unmanaged
 
-__all__ = ["OPTION_KEYS", "Campaign", "Desired", "Operation", "create_params"]
+__all__ = [
+    "CREATE_OPTION_KEYS",
+    "OPTION_KEYS",
+    "UNOBSERVABLE",
+    "Campaign",
+    "Desired",
+    "Operation",
+    "create_params",
+    "desired_value",
+]
 
-#: The free-text option fields the vendor's create call accepts.
-OPTION_KEYS: tuple[str, ...] = tuple(f"opt{i}" for i in range(1, 13))
+#: The option labels a manifest may declare (edit_campaign's `optional_labels`).
+OPTION_KEYS: tuple[str, ...] = tuple(f"opt{i}" for i in range(13))
+#: The ones the create call accepts too (opt0 is set by an edit after the create).
+CREATE_OPTION_KEYS: tuple[str, ...] = OPTION_KEYS[1:]
+#: Fields the campaign list never shows: known only from what apply sent (the last-applied
+#: record), never compared with live.
+UNOBSERVABLE: tuple[str, ...] = (
+    "start_time",
+    "end_time",
+    "enable_edition",
+    "amd",
+    "routing_recall",
+    "dial_order",
+    *(f"options.{key}" for key in OPTION_KEYS),
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +57,8 @@ class Operation:
 
 @dataclass(frozen=True)
 class Campaign:
-    """One desired campaign. Only `state` can change once the campaign exists: the vendor
-    API has no update call, so every other field is applied at create time only."""
+    """One desired campaign. A field left None (or "" for the texts that default to it) is
+    not managed: the plan neither sets nor compares it."""
 
     name: str
     type: CampaignType
@@ -45,10 +67,15 @@ class Campaign:
     skill_id: str = ""
     start_time: str = ""  # "HH:MM:SS" (normalised by the loader) or ""
     end_time: str = ""
-    options: Mapping[str, str] = field(default_factory=dict)  # opt1 … opt12
-    enable_edition: bool = False
+    options: Mapping[str, str] = field(default_factory=dict)  # opt0 … opt12
+    enable_edition: bool | None = None
     protect: bool = False
     id: str | None = None
+    speed: int | None = None  # 0-100, the vendor's `speed`
+    turbo_dial: bool | None = None
+    amd: str | None = None  # "default", "none" or a country code (vocabulary.AMD_COUNTRIES)
+    routing_recall: bool | None = None  # True: recall routing on (the vendor's "no")
+    dial_order: str | None = None  # vocabulary.DIAL_ORDERS
     location: Location = field(default=Location("<memory>"), compare=False)
 
     def __hash__(self) -> int:
@@ -67,8 +94,13 @@ class Desired:
         return {c.name: c for c in self.campaigns}
 
     def count_by_state(self) -> dict[DesiredState, int]:
+        """Every state but `absent`, which is counted only when some campaign has it."""
         counts = Counter(c.state for c in self.campaigns)
-        return {state: counts.get(state, 0) for state in DesiredState}
+        return {
+            state: counts.get(state, 0)
+            for state in DesiredState
+            if state is not DesiredState.ABSENT or counts.get(state)
+        }
 
 
 def _hhmmss(time_text: str) -> str:
@@ -94,7 +126,19 @@ def create_params(campaign: Campaign) -> dict[str, str]:
         "end_time": _hhmmss(campaign.end_time),
         "skill_id": campaign.skill_id,
     }
-    for key in OPTION_KEYS:
+    for key in CREATE_OPTION_KEYS:
         params[key] = campaign.options.get(key, "")
     params["enable_edition"] = "yes" if campaign.enable_edition else "no"
+    # the collection's create takes `amd` for predictive campaigns only
+    if campaign.amd is not None and campaign.type is CampaignType.PREDICTIVE:
+        params["amd"] = campaign.amd
     return params
+
+
+def desired_value(campaign: Campaign, name: str) -> object:
+    """The manifest's value of a managed field (`options.opt3` for a label), or None when
+    the manifest leaves it out."""
+    if name.startswith("options."):
+        return campaign.options.get(name.split(".", 1)[1])
+    value = getattr(campaign, name)
+    return None if value == "" else value

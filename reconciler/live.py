@@ -33,7 +33,7 @@ class LiveCampaign:
 
     def fingerprint(self) -> str:
         """A digest of everything a plan decides on; changes when the campaign changes."""
-        facts = [
+        facts: list[object] = [
             self.campaign_id,
             self.name,
             self.type.value,
@@ -41,4 +41,9 @@ class LiveCampaign:
             self.records,
             self.description,
         ]
+        # the fields issue 12 manages, only when listed: a plan made before they were
+        # compared keeps its digest
+        listed = [v for v in (self.speed, self.turbo_dial, self.skill_id) if v is not None]
+        if listed:
+            facts.append([self.speed, self.turbo_dial, self.skill_id])
         return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]

@@ -10,6 +10,7 @@ saved plan's own (`planfile.SavedPlan`). Neither ever holds the token.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -34,11 +35,17 @@ FORMAT_VERSION = 2
 
 
 class ActionKind(str, Enum):
-    """A closed set; the declaration order is the execution order of the phases."""
+    """A closed set; the declaration order is the execution order of the phases, each call
+    valid when sent: a campaign is stopped before it is deleted or cleared, cleared (under
+    its live type) before an edit may change its type, created before its own edits, and
+    edited before it is started."""
 
     STOP = "stop"
+    DELETE = "delete"
     CLEAR = "clear"
     CREATE = "create"
+    EDIT = "edit"
+    SPEED = "speed"
     START = "start"
 
     @property
@@ -47,7 +54,23 @@ class ActionKind(str, Enum):
 
     @property
     def symbol(self) -> str:
-        return {"stop": "~", "clear": "-", "create": "+", "start": "~"}[self.value]
+        return _SYMBOLS[self.value]
+
+    @property
+    def irreversible(self) -> bool:
+        """What cannot be undone: deleted campaigns and cleared records are gone."""
+        return self in (ActionKind.DELETE, ActionKind.CLEAR)
+
+
+_SYMBOLS = {
+    "stop": "~",
+    "delete": "-",
+    "clear": "-",
+    "create": "+",
+    "edit": "~",
+    "speed": "~",
+    "start": "~",
+}
 
 
 class ActionReason(str, Enum):
@@ -58,6 +81,9 @@ class ActionReason(str, Enum):
     STATE = "state"  # start / stop: live status differs from the desired state
     RECORDS = "records"  # clear: desired cleared, live has records
     UNMANAGED = "unmanaged"  # stop: in no manifest, and operation.unmanaged is stop
+    FIELDS = "fields"  # edit / speed: a managed field differs from live or the record
+    RESEND = "resend"  # edit: fields the list cannot show, sent again on request
+    ABSENT = "absent"  # delete (and the stop before it): desired absent
 
 
 class FindingKind(str, Enum):
@@ -68,6 +94,8 @@ class FindingKind(str, Enum):
     DUPLICATE_LIVE_NAME = "duplicate-live-name"
     TYPE_MISMATCH = "type-mismatch"
     PROTECTED = "protected"
+    UNVERIFIABLE = "unverifiable"  # a field the list cannot show, with no last-applied record
+    UNKNOWN_SKILL = "unknown-skill"
     QUOTA = "quota"
     THRESHOLD = "threshold"
     TARGET = "target"
@@ -85,17 +113,19 @@ class Action:
     type: CampaignType
     campaign_id: str | None
     reason: str  # for people: what the planner saw ("live Stopped, desired started")
-    params: Mapping[str, str] | None = None  # the exact create body; create only
+    params: Mapping[str, Any] | None = None  # the exact body: create, edit, speed
     why: ActionReason = ActionReason.STATE
+    #: edit / speed: (field, before, after) as shown, e.g. ("speed", "live 1", "40")
+    changes: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def sort_key(self) -> tuple[int, str, str]:
         return (self.kind.phase, self.campaign, self.campaign_id or "")
 
     def depends_on(self, other: Action) -> bool:
-        """The start of a campaign created in this run depends on that create."""
+        """An action on a campaign created in this run depends on that create."""
         return (
-            self.kind is ActionKind.START
+            self.kind is not ActionKind.CREATE
             and self.campaign_id is None
             and other.kind is ActionKind.CREATE
             and other.campaign == self.campaign
@@ -112,6 +142,10 @@ class Action:
         }
         if self.params is not None:
             data["params"] = dict(self.params)
+        if self.changes:
+            data["changes"] = [
+                {"field": f, "before": before, "after": after} for f, before, after in self.changes
+            ]
         return data
 
     @classmethod
@@ -125,11 +159,12 @@ class Action:
             reason=data.get("reason", ""),
             params=dict(params) if params is not None else None,
             why=ActionReason(data.get("why", ActionReason.STATE.value)),
+            changes=tuple((c["field"], c["before"], c["after"]) for c in data.get("changes", ())),
         )
 
-    def identity(self) -> tuple[str, str, str, str | None, tuple[tuple[str, str], ...] | None]:
+    def identity(self) -> tuple[str, str, str, str | None, str | None]:
         """What makes two plans' actions the same call: kind, campaign, type, id, body."""
-        body = tuple(sorted(self.params.items())) if self.params is not None else None
+        body = json.dumps(self.params, sort_keys=True) if self.params is not None else None
         return (self.kind.value, self.campaign, self.type.value, self.campaign_id, body)
 
 
@@ -178,6 +213,7 @@ class Thresholds:
     max_clears: int = 5
     max_stop_pct: float = 30.0
     min_campaigns: int = 10
+    max_deletes: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,6 +224,8 @@ class Plan:
     fingerprints: tuple[Fingerprint, ...] = ()
     targets: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
+    #: sent the fields the list cannot show even where no record says they differ
+    resend_fields: bool = False
     live_total: int = 0
     live_started: int = 0
 
@@ -212,8 +250,9 @@ class Plan:
 
     @property
     def api_calls(self) -> int:
-        """What apply will spend: the refresh list, then one call per action."""
-        return 1 + len(self.actions)
+        """What apply will spend: the refresh list and the quota check (`token_info`),
+        then one call per action."""
+        return 2 + len(self.actions)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -235,6 +274,12 @@ class Plan:
             reasons.append(
                 f"the plan clears the records of {clears} campaigns "
                 f"(more than --max-clears {thresholds.max_clears})"
+            )
+        deletes = len(self.of_kind(ActionKind.DELETE))
+        if deletes > thresholds.max_deletes:
+            reasons.append(
+                f"the plan deletes {deletes} campaign{'s' if deletes != 1 else ''} "
+                f"(more than --max-deletes {thresholds.max_deletes})"
             )
         stops = len(self.of_kind(ActionKind.STOP))
         if self.live_total >= thresholds.min_campaigns and self.live_started:
@@ -264,6 +309,7 @@ class Plan:
             "partial": self.partial,
             "targets": list(self.targets),
             "excludes": list(self.excludes),
+            "resend_fields": self.resend_fields,
             "actions": [a.to_dict() for a in self.actions],
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
@@ -283,6 +329,7 @@ class Plan:
             fingerprints=tuple(Fingerprint.from_dict(f) for f in data.get("fingerprints", [])),
             targets=tuple(data.get("targets", [])),
             excludes=tuple(data.get("excludes", [])),
+            resend_fields=bool(data.get("resend_fields", False)),
             live_total=int(live.get("total", 0)),
             live_started=int(live.get("started", 0)),
         )

@@ -6,15 +6,19 @@ The rules (issue 4), in the order `make_plan` applies them:
    the desired campaigns planned; any of them makes the plan *partial*.
 2. Identity: a desired campaign binds to the live campaign with its pinned `id`, else to the
    one live campaign with exactly its name. Two or more with the name, a pinned id that is not
-   live, a type that differs, or one live campaign claimed by two desired ones: an error.
-3. States: `started` ↔ Started; `stopped` ↔ Stopped; `cleared` ↔ Stopped with 0 records. A
-   desired campaign with no live one is created (created campaigns are Stopped, empty) and
-   then started when it should be.
-4. Drift the API cannot fix (the description): a warning with both values.
+   live, or one live campaign claimed by two desired ones: an error.
+3. States: `started` ↔ Started; `stopped` ↔ Stopped; `cleared` ↔ Stopped with 0 records;
+   `absent` ↔ not live (a delete, after a stop when Started). A desired campaign with no
+   live one is created (created campaigns are Stopped, empty), given the fields its create
+   body cannot carry, then started when it should be.
+4. Fields (`fields.py`): an observable field that differs from live, or an unobservable one
+   that differs from the last-applied record, is an `edit` (or a `speed`) carrying only
+   what changed; a declared field with no record is an `unverifiable` warning (sent only
+   with `resend_fields`). A skill the operation does not have is an error (`skills`).
 5. Unmanaged live campaigns (bound to no desired campaign): `operation.unmanaged` says ignore,
    warn, or stop those Started. Skipped in a partial plan: a plan that looks at some campaigns
    cannot tell which of the others are unmanaged.
-6. `protect: true` turns a planned clear into an error.
+6. `protect: true` turns a planned clear or delete into an error.
 7. Budget and safety: a warning when `operation.daily_quota` is below what apply will spend,
    and one per threshold apply would refuse without `--force`.
 """
@@ -23,10 +27,12 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from .desired import Campaign, Desired, Operation, create_params
+from .fields import FieldDiff, diff_fields, field_actions, post_create_fields
 from .live import LiveCampaign
 from .plan import (
     Action,
@@ -50,14 +56,21 @@ def make_plan(
     targets: Sequence[str] = (),
     excludes: Sequence[str] = (),
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so a shared default is safe
+    record: Mapping[str, Mapping[str, Any]] | None = None,
+    resend_fields: bool = False,
+    skills: Collection[str] | None = None,
 ) -> Plan:
     """The plan that brings `live` to `desired`. Never raises for a state it cannot fix:
-    those become error findings, so that the whole picture is shown at once."""
+    those become error findings, so that the whole picture is shown at once.
+
+    `record`: the last-applied record (campaign id → fields) of the fields the list cannot
+    show. `resend_fields`: send those fields even with no record. `skills`: the operation's
+    skill ids (`api=skills`), to refuse an unknown one before apply; None: not checked."""
     # every pin, of the selected campaigns or not: a campaign matched by name must not
     # take a live campaign another manifest entry pins (in a partial plan that other
     # entry is not planned, and its `protect` would not be seen)
     pins = {c.id: c.name for c in desired.campaigns if c.id is not None}
-    builder = _Builder(live, pins)
+    builder = _Builder(live, pins, record or {}, resend_fields)
     chosen = [c for c in desired.campaigns if selected(c.name, targets, excludes)]
     for campaign in sorted(chosen, key=lambda c: c.name):
         builder.plan_campaign(campaign)
@@ -67,6 +80,8 @@ def make_plan(
         # selection every desired campaign was planned, so `builder.bound` is complete.
         builder.plan_unmanaged(desired.operation)
 
+    if skills is not None:
+        builder.check_skills(chosen, frozenset(skills))
     plan = Plan(
         actions=tuple(builder.actions),
         warnings=tuple(builder.warnings),
@@ -74,6 +89,7 @@ def make_plan(
         fingerprints=tuple(sorted(builder.fingerprints, key=lambda f: f.campaign)),
         targets=tuple(targets),
         excludes=tuple(excludes),
+        resend_fields=resend_fields,
         live_total=len(live),
         live_started=sum(1 for lc in live if lc.status is LiveStatus.STARTED),
     )
@@ -109,8 +125,16 @@ def selected(name: str, targets: Sequence[str], excludes: Sequence[str]) -> bool
 class _Builder:
     """Accumulates actions and findings; one instance per `make_plan` call."""
 
-    def __init__(self, live: Sequence[LiveCampaign], pins: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        live: Sequence[LiveCampaign],
+        pins: Mapping[str, str],
+        record: Mapping[str, Mapping[str, Any]],
+        resend: bool,
+    ) -> None:
         self.live = live
+        self.record = record
+        self.resend = resend
         #: live campaign id → the desired campaign that pins it with `id:`
         self.pins = pins
         self.by_id: dict[str, LiveCampaign] = {lc.campaign_id: lc for lc in live}
@@ -157,19 +181,12 @@ class _Builder:
             return
         self.bound[current.campaign_id] = c.name
         self.fingerprints.append(Fingerprint(c.name, current.campaign_id, current.fingerprint()))
-        if current.type is not c.type:
-            self.errors.append(
-                Finding(
-                    FindingKind.TYPE_MISMATCH,
-                    f"live campaign {current.campaign_id} is {current.type.value}, the manifest "
-                    f"says {c.type.value}; the API cannot change a campaign's type "
-                    "(create one under another name, or fix the manifest)",
-                    c.name,
-                )
-            )
+        if c.state is DesiredState.ABSENT:
+            self._delete(c, current)
             return
-        self._drift(c, current)
         self._converge(c, current)
+        diff = diff_fields(c, current, self.record.get(current.campaign_id), resend=self.resend)
+        self._fields(c, current.campaign_id, current, diff)
 
     def _bind(self, c: Campaign) -> LiveCampaign | None:
         """The live campaign `c` is, or None (after planning a create or recording an error)."""
@@ -185,6 +202,9 @@ class _Builder:
                         c.name,
                     )
                 )
+            if pinned is None and c.state is DesiredState.ABSENT:
+                self.errors.pop()  # absent and not live: already converged
+                self.fingerprints.pop()
             return pinned
         matches = self.by_name.get(c.name, [])
         if len(matches) > 1:
@@ -200,7 +220,8 @@ class _Builder:
             )
             return None
         if not matches:
-            self._create(c)
+            if c.state is not DesiredState.ABSENT:  # absent and not live: converged
+                self._create(c)
             return None
         return matches[0]
 
@@ -217,6 +238,7 @@ class _Builder:
                 why=ActionReason.NOT_LIVE,
             )
         )
+        self._fields(c, None, None, post_create_fields(c))
         # a new campaign is Stopped and empty: only `started` needs another call
         if c.state is DesiredState.STARTED:
             self.actions.append(
@@ -230,27 +252,64 @@ class _Builder:
                 )
             )
 
-    def _drift(self, c: Campaign, current: LiveCampaign) -> None:
-        # the vendor pads empty descriptions with a space (its sample list shows " "), so
-        # surrounding whitespace is not drift
-        if current.description.strip() != c.description.strip():
-            self.warnings.append(
+    def _fields(
+        self, c: Campaign, cid: str | None, current: LiveCampaign | None, diff: FieldDiff
+    ) -> None:
+        actions, warnings = field_actions(c, cid, current, diff)
+        self.actions += actions
+        self.warnings += warnings
+
+    def _delete(self, c: Campaign, current: LiveCampaign) -> None:
+        cid = current.campaign_id
+        if c.protect:
+            self.errors.append(
                 Finding(
-                    FindingKind.DRIFT,
-                    f"description differs and the API cannot update it: live "
-                    f"{current.description!r}, manifest {c.description!r}",
+                    FindingKind.PROTECTED,
+                    f"desired absent would delete live campaign {cid} and its "
+                    f"{current.records} records, but it has `protect: true`; remove "
+                    "`protect` to allow it, or change the state",
                     c.name,
                 )
             )
-        if current.name != c.name:  # bound by pinned id; there is no rename call
-            self.warnings.append(
+            return
+        if current.status is LiveStatus.STARTED:
+            self._act(
+                ActionKind.STOP,
+                c,
+                cid,
+                "live Started, desired absent",
+                ActionReason.ABSENT,
+                current=current,
+            )
+        self._act(
+            ActionKind.DELETE,
+            c,
+            cid,
+            f"desired absent; irreversible: the campaign and its {current.records} records "
+            "are deleted",
+            current=current,
+            why=ActionReason.ABSENT,
+        )
+
+    def check_skills(self, chosen: Sequence[Campaign], skills: frozenset[str]) -> None:
+        """An unknown skill is an error at the manifest line, not a 400 mid-apply; the
+        campaign gets no actions."""
+        sent: dict[str, str] = {}
+        for action in self.actions:
+            skill = (action.params or {}).get("skill_id")
+            if action.kind in (ActionKind.CREATE, ActionKind.EDIT) and skill:
+                sent[action.campaign] = str(skill)
+        wrong = {c.name: c for c in chosen if sent.get(c.name) not in (None, "VAGENT", *skills)}
+        for name, c in wrong.items():
+            self.errors.append(
                 Finding(
-                    FindingKind.DRIFT,
-                    f"live campaign {current.campaign_id} is named {current.name!r}, the "
-                    f"manifest says {c.name!r}; the API cannot rename a campaign",
-                    c.name,
+                    FindingKind.UNKNOWN_SKILL,
+                    f"{c.location}: skill_id {sent[name]} is not one of the operation's "
+                    f"{len(skills)} skills (api=skills); fix the id or create the skill",
+                    name,
                 )
             )
+        self.actions = [a for a in self.actions if a.campaign not in wrong]
 
     def _converge(self, c: Campaign, current: LiveCampaign) -> None:
         cid = current.campaign_id
@@ -260,7 +319,8 @@ class _Builder:
                 self._act(ActionKind.START, c, cid, "live Stopped, desired started")
             return
         if started:
-            self._act(ActionKind.STOP, c, cid, f"live Started, desired {c.state.value}")
+            reason = f"live Started, desired {c.state.value}"
+            self._act(ActionKind.STOP, c, cid, reason, current=current)
         if c.state is DesiredState.CLEARED and current.records > 0:
             if c.protect:
                 self.errors.append(
@@ -279,6 +339,7 @@ class _Builder:
                     cid,
                     f"live {current.records} records, desired cleared",
                     ActionReason.RECORDS,
+                    current=current,
                 )
 
     def _act(
@@ -288,8 +349,13 @@ class _Builder:
         cid: str,
         reason: str,
         why: ActionReason = ActionReason.STATE,
+        *,
+        current: LiveCampaign | None = None,
     ) -> None:
-        self.actions.append(Action(kind, c.name, c.type, cid, reason, why=why))
+        """A call on `c`; under the live type for what runs before an edit (stop, clear,
+        delete), under the desired one for what runs after it (start)."""
+        ctype = current.type if current is not None else c.type
+        self.actions.append(Action(kind, c.name, ctype, cid, reason, why=why))
 
     # -- unmanaged campaigns -------------------------------------------------------------
 

@@ -47,6 +47,7 @@ class DesiredState(str, Enum):
     STARTED = "started"
     STOPPED = "stopped"
     CLEARED = "cleared"  # stopped, with no records
+    ABSENT = "absent"  # deleted (stopped first when started)
 
 
 class Unmanaged(str, Enum):

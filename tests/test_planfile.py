@@ -109,7 +109,7 @@ def test_other_format_version_is_refused(tmp_path: Path) -> None:
 def test_tampered_plan_lists_every_schema_problem(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     data = document(four_kinds())
-    data["actions"][0]["action"] = "delete"
+    data["actions"][0]["action"] = "destroy"
     data["actions"][1]["type"] = "robocall"
     path.write_text(json.dumps(data))
     with pytest.raises(PlanError) as info:

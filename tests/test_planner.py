@@ -143,11 +143,11 @@ def test_pinned_id_binds_even_when_another_campaign_has_the_name() -> None:
     assert plan.errors == ()
 
 
-def test_pinned_id_with_another_live_name_warns_it_cannot_rename() -> None:
+def test_pinned_id_with_another_live_name_is_a_rename_showing_the_old_name() -> None:
     plan = make_plan(desired(camp("new name", "started", id="5")), [lc("5", "old", STARTED)])
-    assert plan.actions == ()
-    assert kinds(plan.warnings) == [("new name", "drift")]
-    assert "'old'" in plan.warnings[0].message
+    assert steps(plan) == [("edit", "new name", "5")]
+    assert plan.actions[0].params == {"campaign_name": "new name"}
+    assert "name: live 'old' → 'new name'" in plan.actions[0].reason
 
 
 def test_pinned_id_not_live_is_an_error_and_nothing_is_created() -> None:
@@ -177,13 +177,26 @@ def test_duplicates_are_not_reported_or_stopped_as_unmanaged() -> None:
     assert plan.actions == ()
 
 
-def test_type_mismatch_is_an_error_and_no_action() -> None:
+def test_a_type_that_differs_is_edited_before_the_start_under_the_new_type() -> None:
     plan = make_plan(
         desired(camp("a", "started", type=PREDICTIVE)), [lc("1", "a", STOPPED, type=PREVIEW)]
     )
-    assert plan.actions == ()
-    assert kinds(plan.errors) == [("a", "type-mismatch")]
-    assert "preview" in plan.errors[0].message and "predictive" in plan.errors[0].message
+    assert steps(plan) == [("edit", "a", "1"), ("start", "a", "1")]
+    edit, start = plan.actions
+    assert edit.params == {"type_camp": "Predictive"} and edit.type is PREVIEW
+    assert start.type is PREDICTIVE  # the start runs after the edit changed the type
+    assert plan.errors == ()
+
+
+def test_a_stop_and_clear_run_under_the_live_type_before_the_type_edit() -> None:
+    plan = make_plan(
+        desired(camp("a", "cleared", type=PREDICTIVE)), [lc("1", "a", STARTED, 4, type=PREVIEW)]
+    )
+    assert [(a.kind.value, a.type) for a in plan.actions] == [
+        ("stop", PREVIEW),
+        ("clear", PREVIEW),
+        ("edit", PREVIEW),
+    ]
 
 
 def test_one_live_campaign_claimed_twice_is_an_error() -> None:
@@ -194,7 +207,8 @@ def test_one_live_campaign_claimed_twice_is_an_error() -> None:
             [lc("1", "a", STARTED)],
         )
         assert kinds(plan.errors) == [("a", "conflict")]
-        assert [a.campaign for a in plan.actions] == []  # nothing stops the pinned one
+        # nothing stops the pinned one: the pin only renames live campaign 1
+        assert [(a.kind.value, a.campaign) for a in plan.actions] == [("edit", pinned)]
 
 
 def test_a_partial_plan_cannot_take_a_campaign_pinned_outside_the_selection() -> None:
@@ -209,15 +223,14 @@ def test_a_partial_plan_cannot_take_a_campaign_pinned_outside_the_selection() ->
 # -- drift, protect --------------------------------------------------------------------
 
 
-def test_description_drift_warns_with_both_values() -> None:
+def test_description_drift_is_an_edit_showing_both_values() -> None:
     plan = make_plan(
         desired(camp("a", "started", description="new text")),
         [lc("1", "a", STARTED, description="old text")],
     )
-    assert plan.actions == ()
-    assert kinds(plan.warnings) == [("a", "drift")]
-    assert "'old text'" in plan.warnings[0].message
-    assert "'new text'" in plan.warnings[0].message
+    assert steps(plan) == [("edit", "a", "1")]
+    assert plan.actions[0].params == {"campaign_description": "new text"}
+    assert plan.actions[0].changes == (("description", "live 'old text'", "'new text'"),)
 
 
 def test_surrounding_whitespace_is_not_drift() -> None:
@@ -300,17 +313,17 @@ def test_exclude_alone_makes_a_partial_plan() -> None:
 # -- budget, thresholds ----------------------------------------------------------------
 
 
-def test_api_calls_are_one_list_plus_one_per_action() -> None:
+def test_api_calls_are_the_list_and_quota_check_plus_one_per_action() -> None:
     plan = make_plan(desired(camp("a", "started"), camp("b", "stopped")), [lc("2", "b", STARTED)])
-    assert plan.api_calls == 1 + 3 == plan.to_dict()["api_calls"]
+    assert plan.api_calls == 2 + 3 == plan.to_dict()["api_calls"]
 
 
 def test_quota_warning_when_apply_would_exceed_daily_quota() -> None:
     d = desired(camp("a", "started"), camp("b", "started"), daily_quota=4)
-    plan = make_plan(d, [])  # 4 actions → 5 calls
+    plan = make_plan(d, [])  # 4 actions → 6 calls
     assert kinds(plan.warnings) == [(None, "quota")]
-    assert "5 API calls" in plan.warnings[0].message
-    exact = make_plan(replace(d, operation=Operation(daily_quota=5)), [])
+    assert "6 API calls" in plan.warnings[0].message
+    exact = make_plan(replace(d, operation=Operation(daily_quota=6)), [])
     assert exact.warnings == ()
 
 
@@ -402,6 +415,19 @@ def execute(plan: Plan, live: list[LiveCampaign]) -> list[LiveCampaign]:
             rows[cid] = replace(row, status=STOPPED)
         elif action.kind is ActionKind.START:
             rows[cid] = replace(row, status=STARTED)
+        elif action.kind is ActionKind.DELETE:
+            assert row.status is STOPPED, "deleted a campaign that was not stopped first"
+            del rows[cid]
+        elif action.kind is ActionKind.EDIT:
+            body = action.params or {}
+            rows[cid] = replace(
+                row,
+                name=body.get("campaign_name", row.name),
+                description=body.get("campaign_description", row.description),
+                type=CampaignType(body.get("type_camp", row.type.value).lower()),
+            )
+        elif action.kind is ActionKind.SPEED:
+            rows[cid] = replace(row, speed=int((action.params or {})["speed"]))
         else:
             assert row.status is STOPPED, "cleared a campaign that was not stopped first"
             rows[cid] = replace(row, records=0)
@@ -446,10 +472,13 @@ def test_planning_after_the_plan_ran_plans_nothing(
 ) -> None:
     d, live = scenario
     first = make_plan(d, live)
+    if first.errors:  # apply refuses such a plan: nothing runs, the same plan comes again
+        assert make_plan(d, live) == first
+        return
     after = execute(first, live)
     second = make_plan(d, after)
     assert second.actions == ()
-    assert [e.kind for e in second.errors] == [e.kind for e in first.errors]
+    assert second.errors == ()
 
 
 def test_execute_helper_applies_every_kind() -> None:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from ..errors import (
     ApiError,
@@ -43,6 +43,7 @@ from ..live import LiveCampaign
 from ..plan import Action, ActionKind, Plan
 from ..vocabulary import CampaignType
 from .journal import Journal
+from .recovery import DEFAULT_RECHECK_WAITS, find_created, recheck_waits_within
 
 __all__ = [
     "DEFAULT_RECHECK_WAITS",
@@ -57,21 +58,6 @@ Status = Literal["done", "failed", "skipped"]
 
 #: errors after which no further call can succeed in this run
 _FATAL = (QuotaExhausted, AuthError)
-#: seconds before each re-read of the list after an ambiguous create (15 s in all)
-DEFAULT_RECHECK_WAITS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
-
-
-def recheck_waits_within(total: float) -> tuple[float, ...]:
-    """Waits doubling from 1 s (or from `total`, if less) that add up to `total` seconds:
-    15 → (1, 2, 4, 8); 0 → (0,), a single re-read at once."""
-    if total <= 0:
-        return (0.0,)
-    waits: list[float] = []
-    step = min(1.0, total)
-    while sum(waits) < total:
-        waits.append(min(step, total - sum(waits)))
-        step *= 2
-    return tuple(waits)
 
 
 class ApplyClient(Protocol):
@@ -91,6 +77,16 @@ class ApplyClient(Protocol):
     ) -> None: ...
 
     def stop(
+        self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
+    ) -> None: ...
+
+    def edit_campaign(
+        self, campaign_id: str, fields: Mapping[str, Any], *, campaign: str | None = None
+    ) -> dict[str, Any]: ...
+
+    def set_speed(self, campaign_id: str, speed: int, *, campaign: str | None = None) -> None: ...
+
+    def delete_campaign(
         self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
     ) -> None: ...
 
@@ -115,6 +111,8 @@ class Outcome:
     error: str | None = None
     #: the create's answer was lost and its campaign was found in the live list
     adopted: bool = False
+    #: edit_campaign's answer: the campaign's whole configuration after the edit
+    answer: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +252,8 @@ class _Run:
         return self._index
 
     def _resolve(self, action: Action) -> Action:
-        if action.kind is ActionKind.START and action.campaign_id is None:
+        """An action on a campaign this run creates gets the id its create returned."""
+        if action.kind is not ActionKind.CREATE and action.campaign_id is None:
             new_id = self.created.get(action.campaign)
             if new_id is not None:
                 return replace(action, campaign_id=new_id)
@@ -318,28 +317,37 @@ class _Run:
         began = time.monotonic()
         adopted = False
         campaign_id = action.campaign_id
+        answer = None
         try:
             if action.kind is ActionKind.CREATE:
                 campaign_id, adopted = self._create(action)
             else:
                 assert campaign_id is not None
-                self._call(action, campaign_id)
+                answer = self._call(action, campaign_id)
         except ApiError as exc:
             elapsed = time.monotonic() - began
             return Outcome(action, "failed", campaign_id, elapsed, str(exc)), exc
         done = replace(action, campaign_id=campaign_id)
-        return Outcome(done, "done", campaign_id, time.monotonic() - began, adopted=adopted), None
+        took = time.monotonic() - began
+        return Outcome(done, "done", campaign_id, took, adopted=adopted, answer=answer), None
 
-    def _call(self, action: Action, campaign_id: str) -> None:
-        c = self.client
-        if action.kind is ActionKind.STOP:
-            c.stop(action.type, campaign_id, campaign=action.campaign)
-        elif action.kind is ActionKind.START:
-            c.start(action.type, campaign_id, campaign=action.campaign)
-        elif action.kind is ActionKind.CLEAR:
-            c.clear(action.type, campaign_id, campaign=action.campaign)
+    def _call(self, action: Action, campaign_id: str) -> Mapping[str, Any] | None:
+        c, name, kind = self.client, action.campaign, action.kind
+        if kind is ActionKind.STOP:
+            c.stop(action.type, campaign_id, campaign=name)
+        elif kind is ActionKind.START:
+            c.start(action.type, campaign_id, campaign=name)
+        elif kind is ActionKind.CLEAR:
+            c.clear(action.type, campaign_id, campaign=name)
+        elif kind is ActionKind.DELETE:
+            c.delete_campaign(action.type, campaign_id, campaign=name)
+        elif kind is ActionKind.EDIT:
+            return c.edit_campaign(campaign_id, action.params or {}, campaign=name)
+        elif kind is ActionKind.SPEED:
+            c.set_speed(campaign_id, int((action.params or {})["speed"]), campaign=name)
         else:  # pragma: no cover - the enum is closed
-            raise AssertionError(action.kind)
+            raise AssertionError(kind)
+        return None
 
     def _create(self, action: Action) -> tuple[str, bool]:
         """The new campaign's id, and whether it was adopted after an ambiguous create."""
@@ -349,54 +357,9 @@ class _Run:
             )
         except OutcomeUnknown as exc:
             self._record("ambiguous", action, None, error=str(exc))
-            found = self._look_for(action, exc)
+            found = find_created(
+                self.client, action, exc, self.known_ids, self.recheck_waits, self.stop_event
+            )
             self._record("adopted", action, found)
             return found, True
         return new_id, False
-
-    def _look_for(self, action: Action, unknown: OutcomeUnknown) -> str:
-        """The id of the campaign an ambiguous create made; OutcomeUnknown when the list,
-        read after each of `recheck_waits`, never shows it (never a second create)."""
-        waited = 0.0
-        for delay in self.recheck_waits:
-            if delay > 0 and self.stop_event.wait(delay):
-                break  # interrupted: the next plan will tell
-            waited += delay
-            try:
-                live = self.client.list_campaigns()
-            except ApiError as exc:
-                # A quota or auth refusal keeps its class: it must halt the run (even with
-                # continue_on_error), as it would have had it come from the create itself.
-                cls = type(exc) if isinstance(exc, _FATAL) else OutcomeUnknown
-                raise cls(
-                    f"outcome unknown: {unknown.message}; re-reading the live list to find "
-                    f"out failed too ({exc}); not creating again: run `plan` to see whether "
-                    "it exists",
-                    call="create_campaign",
-                    campaign=action.campaign,
-                    status_code=exc.status_code if cls is not OutcomeUnknown else None,
-                ) from exc
-            new = sorted(
-                lc.campaign_id
-                for lc in live
-                if lc.name == action.campaign and lc.campaign_id not in self.known_ids
-            )
-            if len(new) > 1:
-                raise OutcomeUnknown(
-                    f"{len(new)} campaigns named {action.campaign!r} appeared (ids "
-                    f"{', '.join(new)}); refusing to guess which one is ours",
-                    call="create_campaign",
-                    campaign=action.campaign,
-                )
-            if new:
-                return new[0]
-        last = unknown.message.split("; ")[0]
-        raise OutcomeUnknown(
-            f"outcome unknown: sent once, no usable answer ({last}); the live list, re-read "
-            f"for {waited:g} s, shows no campaign named {action.campaign!r}. Not sending the "
-            "create again: the vendor may still show it. Run `plan` in a few minutes: if the "
-            "campaign is listed, apply adopts it; if not, apply creates it",
-            call=unknown.call,
-            campaign=unknown.campaign,
-            status_code=unknown.status_code,
-        ) from unknown

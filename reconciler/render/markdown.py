@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 
 from ..plan import Action, ActionKind, Finding, Plan
-from .summary import campaign_id_text, scope_note, summary_line
+from .summary import campaign_id_text, display_order, scope_note, summary_line
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown", "render_markdown_parts"]
 
@@ -63,7 +63,7 @@ def render_markdown_parts(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> l
                 "| | action | campaign | type | id | reason |",
                 "| --- | --- | --- | --- | --- | --- |",
             ],
-            [_action_row(a) for a in plan.actions],
+            [_action_row(a) for a in display_order(plan)],
         ),
     ]
     creates = plan.of_kind(ActionKind.CREATE)
@@ -153,7 +153,7 @@ def _render(plan: Plan, n_actions: int, n_findings: int, *, details: bool) -> st
             "| | action | campaign | type | id | reason |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
-        out += [_action_row(a) for a in plan.actions[:n_actions]]
+        out += [_action_row(a) for a in display_order(plan)[:n_actions]]
         if n_actions < len(plan.actions):
             out.append(_more_row(len(plan.actions) - n_actions, "actions", 6))
         out.append("")

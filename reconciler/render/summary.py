@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from ..plan import Action, ActionKind, Plan
 
-__all__ = ["SUMMARY_ORDER", "campaign_id_text", "scope_note", "summary_line"]
+__all__ = [
+    "SUMMARY_ORDER",
+    "campaign_id_text",
+    "display_order",
+    "scope_note",
+    "summary_line",
+]
 
 #: Terraform's order: what is added first, what is taken away last
 SUMMARY_ORDER: tuple[ActionKind, ...] = (
     ActionKind.CREATE,
+    ActionKind.EDIT,
+    ActionKind.SPEED,
     ActionKind.START,
     ActionKind.STOP,
     ActionKind.CLEAR,
+    ActionKind.DELETE,
 )
+#: always counted in the summary line; the others only when the plan has some
+_ALWAYS = (ActionKind.CREATE, ActionKind.START, ActionKind.STOP, ActionKind.CLEAR)
+_PHRASE = {ActionKind.SPEED: "to set speed"}
+
+
+def display_order(plan: Plan) -> list[Action]:
+    """The actions as people read them: deletes first (irreversible), then the rest in
+    execution order. Apply runs them in `plan.actions` order (stop before delete)."""
+    deletes = [a for a in plan.actions if a.kind is ActionKind.DELETE]
+    return deletes + [a for a in plan.actions if a.kind is not ActionKind.DELETE]
 
 
 def summary_line(plan: Plan) -> str:
@@ -20,7 +39,11 @@ def summary_line(plan: Plan) -> str:
     if not plan.has_changes:
         return "No changes."
     counts = plan.summary
-    parts = ", ".join(f"{counts[kind.value]} to {kind.value}" for kind in SUMMARY_ORDER)
+    parts = ", ".join(
+        f"{counts[kind.value]} {_PHRASE.get(kind, 'to ' + kind.value)}"
+        for kind in SUMMARY_ORDER
+        if kind in _ALWAYS or counts[kind.value]
+    )
     calls = plan.api_calls
     return f"Plan: {parts}. {calls} API call{'s' if calls != 1 else ''}."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..plan import Action, ActionKind, Finding, Plan
-from .summary import campaign_id_text, scope_note, summary_line
+from .summary import campaign_id_text, display_order, scope_note, summary_line
 
 __all__ = ["render_text"]
 
@@ -29,7 +29,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     note = scope_note(plan)
     if note:
         lines += [note, ""]
-    for action in plan.actions:
+    for action in display_order(plan):
         lines.append(paint(action.kind.symbol, _action_line(action)))
     if plan.actions:
         lines.append("")

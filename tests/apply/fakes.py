@@ -34,10 +34,18 @@ class Row:
     status: LiveStatus = LiveStatus.STOPPED
     records: int = 0
     description: str = ""
+    speed: int | None = None
+    settings: dict[str, object] = field(default_factory=dict)
 
     def live(self) -> LiveCampaign:
         return LiveCampaign(
-            self.campaign_id, self.name, self.type, self.status, self.records, self.description
+            self.campaign_id,
+            self.name,
+            self.type,
+            self.status,
+            self.records,
+            self.description,
+            speed=self.speed,
         )
 
 
@@ -132,6 +140,41 @@ class FakeClient:
         campaign: str | None = None,
     ) -> None:
         self._set(type, campaign_id, "clear_campaign", records=0)
+
+    def edit_campaign(
+        self, campaign_id: str, fields: Mapping[str, object], *, campaign: str | None = None
+    ) -> dict[str, object]:
+        with self._lock:
+            self._enter("edit_campaign", campaign_id, self.fail_rate)
+            row = self.rows.get(campaign_id)
+            if row is None:
+                raise NotFound("campaign not found", call="edit_campaign", campaign=campaign_id)
+            row.name = str(fields.get("campaign_name", row.name))
+            row.description = str(fields.get("campaign_description", row.description))
+            if "type_camp" in fields:
+                row.type = CampaignType(str(fields["type_camp"]).lower())
+            row.settings.update(fields)
+            if self._rng.random() < self.drop_rate:
+                raise TransientError("answer lost", call="edit_campaign", campaign=campaign_id)
+            return {"campaign_id": campaign_id, **row.settings}
+
+    def set_speed(self, campaign_id: str, speed: int, *, campaign: str | None = None) -> None:
+        with self._lock:
+            self._enter("speed", campaign_id, self.fail_rate)
+            row = self.rows.get(campaign_id)
+            if row is None:
+                raise NotFound("campaign not found", call="speed", campaign=campaign_id)
+            row.speed = speed
+
+    def delete_campaign(
+        self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
+    ) -> None:
+        with self._lock:
+            self._enter("delete_campaign", campaign_id, self.fail_rate)
+            row = self.rows.get(campaign_id)
+            if row is None or row.type is not type:
+                raise NotFound("campaign not found", call="delete_campaign", campaign=campaign_id)
+            del self.rows[campaign_id]
 
     # -- internals ---------------------------------------------------------------------
 

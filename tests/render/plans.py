@@ -26,16 +26,17 @@ def document(plan: Plan) -> dict[str, object]:
 
 
 def four_kinds() -> Plan:
-    """One of each action (5 API calls), a drift warning and an unmanaged warning."""
+    """One of each state action (6 API calls), an unverifiable-field warning and an
+    unmanaged warning."""
     d = Desired(
         Operation(unmanaged=Unmanaged.WARN),
         (
             Campaign("new-leads", P, DesiredState.STARTED, description="fresh"),
-            Campaign("old-leads", P, DesiredState.CLEARED, description="was"),
+            Campaign("old-leads", P, DesiredState.CLEARED, description="was", enable_edition=True),
         ),
     )
     live = [
-        LiveCampaign("40", "old-leads", P, LiveStatus.STARTED, 40, "was here"),
+        LiveCampaign("40", "old-leads", P, LiveStatus.STARTED, 40, "was"),
         LiveCampaign("41", "stray", P, LiveStatus.STOPPED, 0),
     ]
     return make_plan(d, live)
@@ -64,3 +65,26 @@ def many_creates(n: int) -> Plan:
         ),
     )
     return make_plan(d, [])
+
+
+def field_kinds() -> Plan:
+    """An edit (description and a label, against the record), a speed, a delete after its
+    stop, a rename by pinned id, and a create with its post-create speed."""
+    d = Desired(
+        Operation(unmanaged=Unmanaged.WARN),
+        (
+            Campaign("edited", P, DesiredState.STOPPED, description="new", options={"opt2": "b"}),
+            Campaign("faster", P, DesiredState.STOPPED, speed=40),
+            Campaign("gone", P, DesiredState.ABSENT),
+            Campaign("renamed", P, DesiredState.STOPPED, id="44"),
+            Campaign("fresh", P, DesiredState.STARTED, speed=10),
+        ),
+    )
+    live = [
+        LiveCampaign("41", "edited", P, LiveStatus.STOPPED, 0, "old"),
+        LiveCampaign("42", "faster", P, LiveStatus.STOPPED, 0, speed=1),
+        LiveCampaign("43", "gone", P, LiveStatus.STARTED, 7),
+        LiveCampaign("44", "old-name", P, LiveStatus.STOPPED, 0),
+    ]
+    record = {"41": {"options.opt2": "a"}}
+    return make_plan(d, live, record=record)

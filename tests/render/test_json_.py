@@ -23,9 +23,11 @@ def test_json_is_the_plan_document_and_validates_against_the_schema() -> None:
     assert [a["action"] for a in data["actions"]] == ["stop", "clear", "create", "start"]
     create = data["actions"][2]
     assert create["campaign_id"] is None and create["params"]["campaign_name"] == "new-leads"
-    assert data["summary"] == {"stop": 1, "clear": 1, "create": 1, "start": 1}
-    assert data["api_calls"] == 5
-    assert {w["kind"] for w in data["warnings"]} == {"drift", "unmanaged"}
+    assert data["summary"] == {
+        "stop": 1, "delete": 0, "clear": 1, "create": 1, "edit": 0, "speed": 0, "start": 1
+    }  # fmt: skip
+    assert data["api_calls"] == 6
+    assert {w["kind"] for w in data["warnings"]} == {"unverifiable", "unmanaged"}
     assert Plan.from_dict(data) == plan
 
 
@@ -38,7 +40,7 @@ def test_errors_are_in_the_json() -> None:
 
 def test_schema_rejects_what_apply_must_not_trust() -> None:
     data = json.loads(render_json(document(four_kinds())))
-    data["actions"][0]["action"] = "delete"
+    data["actions"][0]["action"] = "destroy"
     del data["actions"][2]["params"]
     data["summary"]["stop"] = -1
     problems = validate_plan_dict(data)

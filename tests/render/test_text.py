@@ -4,12 +4,11 @@ from dataclasses import replace
 
 from reconciler.desired import Desired, Operation
 from reconciler.live import LiveCampaign
-from reconciler.plan import ActionKind
 from reconciler.planner import make_plan
 from reconciler.render.text import render_text
 from reconciler.vocabulary import LiveStatus, Unmanaged
 
-from .plans import P, empty, four_kinds, with_error
+from .plans import P, empty, field_kinds, four_kinds, with_error
 
 
 def test_one_line_per_action_with_symbol_campaign_id_and_reason() -> None:
@@ -24,19 +23,33 @@ def test_one_line_per_action_with_symbol_campaign_id_and_reason() -> None:
 def test_actions_print_in_execution_order() -> None:
     lines = render_text(four_kinds()).splitlines()
     order = [line.split()[1] for line in lines if line[:4] in ("  ~ ", "  - ", "  + ")]
-    assert order == [k.value for k in ActionKind]
+    assert order == ["stop", "clear", "create", "start"]
+
+
+def test_deletes_come_first_marked_irreversible_then_the_execution_order() -> None:
+    lines = render_text(field_kinds()).splitlines()
+    order = [line.split()[1] for line in lines if line[:4] in ("  ~ ", "  - ", "  + ")]
+    assert order == ["delete", "stop", "create", "edit", "edit", "speed", "speed", "start"]
+    assert "irreversible" in lines[0]
+    text = "\n".join(lines)
+    assert "  ~ edit   renamed [preview, id 44]: name: live 'old-name' → 'renamed'" in text
+    assert "options.opt2: last applied 'a' → 'b'" in text
+    assert "  ~ speed  fresh [preview, id (known after create)]: speed: new → 10" in text
+    assert text.endswith(
+        "Plan: 1 to create, 2 to edit, 2 to set speed, 1 to start, 1 to stop, 0 to clear, "
+        "1 to delete. 10 API calls."
+    )
 
 
 def test_summary_line() -> None:
     text = render_text(four_kinds())
-    assert text.endswith("Plan: 1 to create, 1 to start, 1 to stop, 1 to clear. 5 API calls.\n")
+    assert text.endswith("Plan: 1 to create, 1 to start, 1 to stop, 1 to clear. 6 API calls.\n")
 
 
 def test_warnings_are_marked_with_question_mark_and_show_both_values() -> None:
     text = render_text(four_kinds())
     assert "Warnings:" in text
-    assert "  ? old-leads: description differs" in text
-    assert "'was here'" in text and "'was'" in text
+    assert "  ? old-leads: enable_edition: not verifiable from the list" in text
     assert "  ? stray: live campaign 41" in text
 
 
