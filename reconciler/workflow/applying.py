@@ -1,9 +1,13 @@
 """Apply a plan: made now from the manifests (`apply_manifests`) or saved by `plan --out`
 (`apply_saved`). Each step before executing can refuse, and then nothing is changed:
 
-    manifests:  lock → list → plan → show → safety → confirm → list → staleness → execute
+    manifests:  lock → list → plan → show → safety → confirm → list → staleness → quota
+                → execute
     saved plan: signature and identity (no call) → lock → list → staleness → plan again and
-                compare → safety → show → confirm → execute
+                compare → safety → show → confirm → quota → execute
+
+The quota check reads `token_info` (1 call) and refuses a plan whose calls exceed the calls
+left today; a plan that sends a skill reads `api=skills` once first.
 
 A saved plan is a claim, not an instruction: it runs only when its signature holds (it was
 written by a holder of the token and not edited since), it names the operation the
@@ -36,10 +40,12 @@ from ..errors import (
 from ..live import LiveCampaign
 from ..plan import Action, Plan, Thresholds
 from ..planfile import read_document, saved_from_document, verify_signature
-from .planning import load_desired, open_client, plan_operation
+from .checks import budget
+from .planning import load_desired, load_record, open_client, plan_operation
 from .target import Target, resolve_target, state_dir_for
 
 if TYPE_CHECKING:
+    from ..apply.record import LastApplied
     from ..client import WolkvoxClient
 
 __all__ = ["ApplyOptions", "ApplyUI", "apply_manifests", "apply_saved", "plan_differences"]
@@ -84,6 +90,8 @@ class ApplyOptions:
     client_options: Mapping[str, Any] = field(default_factory=dict)
     #: how the client is made (tests pass a fake); default `planning.open_client`
     client_factory: Callable[..., Any] | None = None
+    #: send the fields the list cannot show even with no last-applied record saying so
+    resend_fields: bool = False
 
 
 def apply_manifests(
@@ -100,6 +108,8 @@ def apply_manifests(
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
     stop_event = threading.Event()
+    where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
+    record = load_record(where, target)
     with _locked(target, options, ui), _client(target, options, stop_event) as client:
         live = client.list_campaigns()
         saved = plan_operation(
@@ -110,6 +120,9 @@ def apply_manifests(
             targets=targets,
             excludes=excludes,
             thresholds=options.thresholds,
+            record=record.as_mapping(),
+            resend_fields=options.resend_fields,
+            client=client,
         )
         plan = saved.plan
         ui.show_plan(plan)
@@ -122,8 +135,8 @@ def apply_manifests(
         changes = _stale(plan, fresh)
         if changes:
             raise StalePlan(changes, saved=False)
-        where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
-        return _execute(plan, client, fresh, where, options, ui, stop_event, "manifests")
+        _check_budget(plan, client, target, ui)
+        return _execute(plan, client, fresh, record, options, ui, stop_event, "manifests")
 
 
 def apply_saved(
@@ -148,6 +161,8 @@ def apply_saved(
     _check_identity(saved.operation.token_env, saved.endpoint, saved.operation.server, target)
     verify_signature(document, target.token, plan_file)
     stop_event = threading.Event()
+    where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
+    record = load_record(where, target)
     with _locked(target, options, ui), _client(target, options, stop_event) as client:
         live = client.list_campaigns()
         changes = _stale(saved.plan, live)
@@ -161,6 +176,9 @@ def apply_saved(
             targets=saved.plan.targets,
             excludes=saved.plan.excludes,
             thresholds=options.thresholds,
+            record=record.as_mapping(),
+            resend_fields=saved.plan.resend_fields,
+            client=client,
         ).plan
         differences = plan_differences(saved.plan, fresh)
         if differences:
@@ -175,8 +193,8 @@ def apply_saved(
             ui.say("Nothing to apply.")
             return ApplyReport(outcomes=(), api_calls=client.calls)
         _confirm(fresh, options, ui)
-        where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
-        return _execute(fresh, client, live, where, options, ui, stop_event, "saved plan")
+        _check_budget(fresh, client, target, ui)
+        return _execute(fresh, client, live, record, options, ui, stop_event, "saved plan")
 
 
 def plan_differences(saved: Plan, fresh: Plan) -> list[str]:
@@ -231,6 +249,16 @@ def _shown(target: Target) -> str:
     return target.endpoint or target.base_url.rstrip("/")
 
 
+def _check_budget(plan: Plan, client: WolkvoxClient, target: Target, ui: ApplyUI) -> None:
+    """Refuse, before any change, a plan the token's calls left today cannot pay for."""
+    found = budget(client, target.operation)
+    needed = len(plan.actions)  # the list and token_info are spent already
+    refusal = found.refusal(needed)
+    if refusal:
+        raise ApplyError(refusal)
+    ui.notice(found.describe(needed))
+
+
 def _stale(plan: Plan, live: Sequence[LiveCampaign]) -> list[str]:
     from ..apply.stale import stale_reasons
 
@@ -275,7 +303,7 @@ def _execute(
     plan: Plan,
     client: WolkvoxClient,
     live: Sequence[LiveCampaign],
-    where: Path,
+    record: LastApplied,
     options: ApplyOptions,
     ui: ApplyUI,
     stop_event: threading.Event,
@@ -285,20 +313,30 @@ def _execute(
     from ..apply.journal import Journal
 
     n = len(plan.actions)
+    where = record.path.parent
     with Journal(where / "journal.jsonl") as journal:
         journal.record("run-start", mode=mode, endpoint=client.base_url, actions=n)
-        with ui.executing(n, stop_event) as on_outcome:
-            report = apply_plan(
-                plan,
-                client,
-                concurrency=options.concurrency,
-                continue_on_error=options.continue_on_error,
-                journal=journal,
-                on_outcome=on_outcome,
-                stop_event=stop_event,
-                known_ids=[lc.campaign_id for lc in live],
-                recheck_waits=options.recheck_waits,
-            )
+        with ui.executing(n, stop_event) as show:
+
+            def on_outcome(outcome: Outcome) -> None:
+                if outcome.status == "done":
+                    record.saw(outcome.action, outcome.campaign_id, outcome.answer)
+                show(outcome)
+
+            try:
+                report = apply_plan(
+                    plan,
+                    client,
+                    concurrency=options.concurrency,
+                    continue_on_error=options.continue_on_error,
+                    journal=journal,
+                    on_outcome=on_outcome,
+                    stop_event=stop_event,
+                    known_ids=[lc.campaign_id for lc in live],
+                    recheck_waits=options.recheck_waits,
+                )
+            finally:
+                record.save()
         journal.record(
             "run-end",
             done=len(report.done),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 from ..desired import Desired
 from ..errors import PlanError, UsageError
 from ..live import LiveCampaign
-from ..plan import Thresholds
+from ..plan import Plan, Thresholds
 from ..planfile import ManifestFile, SavedPlan, file_digest, plan_document, write_plan
-from .target import Target, resolve_target
+from .checks import budget, with_skills
+from .target import Target, resolve_target, state_dir_for
 
 if TYPE_CHECKING:  # the client stack is imported when a call is made, not for --help
+    from ..apply.record import LastApplied
     from ..client import WolkvoxClient
 
 __all__ = ["PlanResult", "load_desired", "open_client", "plan_operation", "run_plan"]
@@ -30,6 +32,10 @@ class PlanResult:
     document: Mapping[str, Any]
     live: tuple[LiveCampaign, ...]
     target: Target
+    #: `--check-quota`: what apply would spend against the token's calls left today
+    budget: str | None = None
+    #: things worth saying that are not findings (an unreadable last-applied record)
+    notes: tuple[str, ...] = ()
 
 
 def load_desired(paths: Sequence[str], environ: Mapping[str, str] | None = None) -> Desired:
@@ -69,11 +75,29 @@ def plan_operation(
     targets: Sequence[str] = (),
     excludes: Sequence[str] = (),
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
+    record: Mapping[str, Mapping[str, Any]] | None = None,
+    resend_fields: bool = False,
+    client: Any = None,
 ) -> SavedPlan:
-    """The plan of `desired` against `live`, with what it was made from."""
+    """The plan of `desired` against `live`, with what it was made from. With `client`,
+    a plan that would send a skill is checked against the operation's skills (1 call)."""
     from ..planner import make_plan
 
-    plan = make_plan(desired, live, targets=targets, excludes=excludes, thresholds=thresholds)
+    def planned(skills: Collection[str] | None = None) -> Plan:
+        return make_plan(
+            desired,
+            live,
+            targets=targets,
+            excludes=excludes,
+            thresholds=thresholds,
+            record=record,
+            resend_fields=resend_fields,
+            skills=skills,
+        )
+
+    plan = planned()
+    if client is not None:
+        plan = with_skills(plan, client, planned)
     manifests = tuple(ManifestFile(f, file_digest(f)) for f in desired.files)
     return SavedPlan(plan, desired.operation, target.endpoint, tuple(paths), manifests)
 
@@ -90,8 +114,12 @@ def run_plan(
     environ: Mapping[str, str] | None = None,
     client_options: Mapping[str, Any] | None = None,
     client_factory: Callable[..., Any] | None = None,
+    state_dir: str | None = None,
+    resend_fields: bool = False,
+    check_quota: bool = False,
 ) -> PlanResult:
-    """`plan`: load, list once, plan; save to `out` when given. Exactly one API call."""
+    """`plan`: load, list once, plan; save to `out` when given. One API call, plus one for
+    the skills when a create or edit sends one, plus `token_info` with `check_quota`."""
     if out:
         if any(_same_file(out, path) for path in paths):
             raise UsageError(f"--out {out} is one of the manifests: choose another file")
@@ -100,17 +128,39 @@ def run_plan(
         _discard(out)
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
+    record = load_record(state_dir or state_dir_for(paths), target)
     factory = client_factory or open_client
     with factory(target, timeout=timeout, **(client_options or {})) as client:
         live = client.list_campaigns()
-    saved = plan_operation(
-        desired, paths, live, target, targets=targets, excludes=excludes, thresholds=thresholds
-    )
+        saved = plan_operation(
+            desired,
+            paths,
+            live,
+            target,
+            targets=targets,
+            excludes=excludes,
+            thresholds=thresholds,
+            record=record.as_mapping(),
+            resend_fields=resend_fields,
+            client=client,
+        )
+        shown = None
+        if check_quota:
+            shown = budget(client, desired.operation).describe(saved.plan.api_calls)
     if out:
         # written even when the plan has errors: a stale plan from an earlier run must not be
         # left at the path CI hands to apply, and apply refuses a plan with errors anyway
         write_plan(saved, out, target.token)
-    return PlanResult(saved, plan_document(saved, target.token), tuple(live), target)
+    notes = (record.problem,) if record.problem else ()
+    document = plan_document(saved, target.token)
+    return PlanResult(saved, document, tuple(live), target, shown, notes)
+
+
+def load_record(state_dir: str | Path, target: Target) -> LastApplied:
+    """The operation's last-applied record (`apply/record.py`), empty when there is none."""
+    from ..apply.record import LastApplied, record_path
+
+    return LastApplied.load(record_path(state_dir, target.lock_key))
 
 
 def _same_file(a: str, b: str) -> bool:

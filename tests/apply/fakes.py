@@ -15,6 +15,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from reconciler.client import Skill, TokenInfo
 from reconciler.errors import (
     AuthError,
     NotFound,
@@ -62,6 +63,9 @@ class FakeClient:
     log: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
     list_lag: int = 0
+    #: what token_info says is left today (None: a limit of 5,000); skills the operation has
+    calls_left: int | None = None
+    skill_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -175,6 +179,17 @@ class FakeClient:
             if row is None or row.type is not type:
                 raise NotFound("campaign not found", call="delete_campaign", campaign=campaign_id)
             del self.rows[campaign_id]
+
+    def token_info(self) -> TokenInfo:
+        with self._lock:
+            self._enter("token_info", "", 0.0)
+            left = 5000 - self._calls if self.calls_left is None else self.calls_left
+            return TokenInfo(limit=5000, used_today=self._calls, available=left)
+
+    def skills(self) -> list[Skill]:
+        with self._lock:
+            self._enter("skills", "", 0.0)
+            return [Skill(s, f"skill {s}") for s in self.skill_ids]
 
     # -- internals ---------------------------------------------------------------------
 

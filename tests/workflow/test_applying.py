@@ -133,8 +133,10 @@ def test_apply_from_manifests_lists_twice_then_makes_one_call_per_action(
         [str(manifest)], ui, endpoint=ENDPOINT, options=options(client), environ=ENV
     )
     assert report.ok and len(report.outcomes) == 4
-    assert apis(client) == ["campaigns", "campaigns", "stop", "create_campaign", "start", "start"]
-    assert client.calls == 2 + len(ui.plans[0].actions)
+    assert apis(client) == [
+        "campaigns", "campaigns", "token_info", "stop", "create_campaign", "start", "start"
+    ]  # fmt: skip
+    assert client.calls == ui.plans[0].api_calls + 1  # the plan's own list, then its budget
     assert [o.status for o in ui.outcomes] == ["done"] * 4
     assert (manifest.parent / ".wolkvox-reconciler" / "journal.jsonl").is_file()
 
@@ -222,7 +224,8 @@ def test_a_saved_plan_runs_with_one_list_and_one_call_per_action(
     ui = UI()
     report = apply_saved(str(out), ui, endpoint=ENDPOINT, options=options(client), environ=ENV)
     assert report.ok
-    assert apis(client) == ["campaigns", "stop", "create_campaign", "start", "start"]
+    assert apis(client) == ["campaigns", "token_info", "stop", "create_campaign", "start", "start"]
+    assert len(client.log) == ui.plans[0].api_calls  # list, token_info, one per action
     assert ui.plans[0].actions == read_plan(out).plan.actions
 
 
@@ -365,3 +368,32 @@ def test_the_signed_document_holds_no_token(manifest: Path, client: FakeClient) 
                       client_factory=client.factory)  # fmt: skip
     text = json.dumps(plan_document(result.saved, result.target.token))
     assert TOKEN not in text and str(result.document["signature"]).startswith("hmac-sha256:")
+
+
+def test_a_plan_over_the_calls_left_today_is_refused_before_any_change(
+    manifest: Path, client: FakeClient
+) -> None:
+    client.calls_left = 3  # the plan needs 4 calls
+    with pytest.raises(ApplyError) as caught:
+        apply_manifests(
+            [str(manifest)], UI(), endpoint=ENDPOINT, options=options(client), environ=ENV
+        )
+    assert "needs 4 API calls, but the token has 3 left today (token_info" in str(caught.value)
+    assert apis(client) == ["campaigns", "campaigns", "token_info"]
+
+
+def test_without_token_info_the_daily_quota_is_the_budget_and_it_says_so(
+    manifest: Path, client: FakeClient
+) -> None:
+    from reconciler.errors import BadRequest
+
+    def unavailable() -> None:
+        raise BadRequest("THE API YOU WANT TO CONSULT DOES NOT EXIST", call="token_info")
+
+    client.token_info = unavailable  # type: ignore[assignment,method-assign]
+    manifest.write_text(MANIFEST.replace("unmanaged: warn}", "unmanaged: warn, daily_quota: 2}"))
+    with pytest.raises(ApplyError, match=r"2 left today \(operation.daily_quota; token_info"):
+        apply_manifests(
+            [str(manifest)], UI(), endpoint=ENDPOINT, options=options(client), environ=ENV
+        )
+    assert not {"stop", "create_campaign", "start"} & set(apis(client))
