@@ -16,12 +16,13 @@ from .common import (
     color_enabled,
     color_option,
     endpoint_option,
+    fields_options,
     selection_options,
     setup_logging,
     threshold_options,
     timeout_option,
-    verbose_option,
 )
+from .help import epilog, verbose_option
 
 __all__ = ["apply", "parse_duration"]
 
@@ -42,7 +43,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
         raise click.BadParameter(str(exc)) from None
 
 
-@click.command()
+@click.command(epilog=epilog("apply"))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str), metavar="[PATH...]")
 @click.option(
     "--plan",
@@ -71,11 +72,6 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
 )
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
 @click.option(
-    "--state-dir",
-    type=click.Path(file_okay=False, path_type=str),
-    help="Where the journal lives (default: .wolkvox-reconciler/ beside the first manifest).",
-)
-@click.option(
     "--lock-timeout",
     default="0",
     show_default=True,
@@ -95,10 +91,11 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
 )
 @selection_options
 @threshold_options
+@fields_options
 @endpoint_option
 @timeout_option
 @color_option
-@verbose_option
+@verbose_option("apply")
 def apply(
     paths: tuple[str, ...],
     plan_file: str | None,
@@ -106,9 +103,8 @@ def apply(
     concurrency: int,
     continue_on_error: bool,
     force: bool,
-    max_clears: int,
-    max_stop_pct: float,
-    min_campaigns: int,
+    thresholds: Thresholds,
+    resend_fields: bool,
     targets: tuple[str, ...],
     excludes: tuple[str, ...],
     state_dir: str | None,
@@ -133,9 +129,8 @@ def apply(
         concurrency=concurrency,
         continue_on_error=continue_on_error,
         force=force,
-        thresholds=Thresholds(
-            max_clears=max_clears, max_stop_pct=max_stop_pct, min_campaigns=min_campaigns
-        ),
+        thresholds=thresholds,
+        resend_fields=resend_fields,
         lock_timeout=lock_timeout,
         state_dir=state_dir,
         timeout=timeout,

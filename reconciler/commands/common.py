@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -104,28 +105,66 @@ def selection_options(f: F) -> F:
 
 
 def threshold_options(f: F) -> F:
-    """The safety thresholds: apply refuses past them (unless --force), plan warns."""
+    """The safety thresholds: apply refuses past them (unless --force), plan warns. The
+    command receives them as one `thresholds: Thresholds` argument."""
     defaults = Thresholds()
-    f = click.option(
+
+    @functools.wraps(f)
+    def combined(*args: Any, **kwargs: Any) -> Any:
+        kwargs["thresholds"] = Thresholds(
+            max_clears=kwargs.pop("max_clears"),
+            max_stop_pct=kwargs.pop("max_stop_pct"),
+            min_campaigns=kwargs.pop("min_campaigns"),
+            max_deletes=kwargs.pop("max_deletes"),
+        )
+        return f(*args, **kwargs)
+
+    g: Any = combined
+    g = click.option(
+        "--max-deletes",
+        type=click.IntRange(min=0),
+        default=defaults.max_deletes,
+        show_default=True,
+        help="Safety: no plan that deletes more campaigns than this (deletes are irreversible).",
+    )(g)
+    g = click.option(
         "--min-campaigns",
         type=click.IntRange(min=0),
         default=defaults.min_campaigns,
         show_default=True,
         help="...once the operation has at least this many campaigns.",
-    )(f)
-    f = click.option(
+    )(g)
+    g = click.option(
         "--max-stop-pct",
         type=FiniteFloatRange(min=0, max=100),
         default=defaults.max_stop_pct,
         show_default=True,
         help="Safety: no plan that stops more than this % of the Started campaigns...",
-    )(f)
-    return click.option(
+    )(g)
+    g = click.option(
         "--max-clears",
         type=click.IntRange(min=0),
         default=defaults.max_clears,
         show_default=True,
         help="Safety: no plan that clears the records of more campaigns than this.",
+    )(g)
+    return g
+
+
+def fields_options(f: F) -> F:
+    """--resend-fields and --state-dir: where the last-applied record is, and whether to
+    send what it cannot vouch for."""
+    f = click.option(
+        "--state-dir",
+        type=click.Path(file_okay=False, path_type=str),
+        help="Where the journal and the last-applied record live "
+        "(default: .wolkvox-reconciler/ beside the first manifest).",
+    )(f)
+    return click.option(
+        "--resend-fields",
+        is_flag=True,
+        help="Also send the fields the list cannot show (window, labels, edition, AMD, "
+        "recall, dial order) where no last-applied record vouches for them.",
     )(f)
 
 

@@ -12,18 +12,19 @@ from .common import (
     color_enabled,
     color_option,
     endpoint_option,
+    fields_options,
     paths_argument,
     selection_options,
     setup_logging,
     threshold_options,
     timeout_option,
-    verbose_option,
 )
+from .help import epilog, verbose_option
 
 __all__ = ["plan"]
 
 
-@click.command()
+@click.command(epilog=epilog("plan"))
 @paths_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (plan.schema.json).")
 @click.option(
@@ -40,12 +41,18 @@ __all__ = ["plan"]
     is_flag=True,
     help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
 )
+@click.option(
+    "--check-quota",
+    is_flag=True,
+    help="Also read the token's calls left today (token_info, 1 call) and show the budget.",
+)
 @selection_options
 @threshold_options
+@fields_options
 @endpoint_option
 @timeout_option
 @color_option
-@verbose_option
+@verbose_option("plan")
 def plan(
     paths: tuple[str, ...],
     as_json: bool,
@@ -54,9 +61,10 @@ def plan(
     targets: tuple[str, ...],
     excludes: tuple[str, ...],
     detailed_exitcode: bool,
-    max_clears: int,
-    max_stop_pct: float,
-    min_campaigns: int,
+    check_quota: bool,
+    thresholds: Thresholds,
+    resend_fields: bool,
+    state_dir: str | None,
     endpoint: str | None,
     timeout: float,
     no_color: bool,
@@ -77,13 +85,16 @@ def plan(
         paths,
         targets=targets,
         excludes=excludes,
-        thresholds=Thresholds(
-            max_clears=max_clears, max_stop_pct=max_stop_pct, min_campaigns=min_campaigns
-        ),
+        thresholds=thresholds,
         endpoint=endpoint,
         timeout=timeout,
         out=out,
+        state_dir=state_dir,
+        resend_fields=resend_fields,
+        check_quota=check_quota,
     )
+    for note in (*result.notes, *([result.budget] if result.budget else [])):
+        click.echo(redact_all(note), err=True)
     made = result.saved.plan
     if as_json:
         rendered = render_json(result.document)
