@@ -1,0 +1,83 @@
+"""A content-addressed cache of parsed manifest files, so an unchanged file is not parsed twice.
+
+Key: a digest of the file's bytes, this loader's format, the YAML backend (libyaml and the
+pure-Python scanner do not accept quite the same inputs) and the schema's text (the
+typing follows the schema). Value: the file's `fast.Parsed`, which is taken *before*
+`${VAR}` interpolation, so an entry is right whatever the environment holds.
+
+Entries live in `$XDG_CACHE_HOME/wolkvox-reconciler/manifests/` (default
+`~/.cache/wolkvox-reconciler/manifests/`), one file each, written to a temporary name and
+renamed into place: a reader sees a whole entry or none, and two writers of one entry
+write the same bytes. Each entry carries a digest of its payload; one that is cut short,
+altered or of another format is ignored (and overwritten). Any error reading or writing
+the cache is ignored too: the cache can make a run faster, never make it fail.
+`WOLKVOX_NO_CACHE=1` (or `load(..., cache=False)`) turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .fast import FORMAT, Parsed
+
+__all__ = ["DISABLE_ENV", "cache_dir", "enabled", "entry_key", "load_entry", "store_entry"]
+
+DISABLE_ENV = "WOLKVOX_NO_CACHE"
+_MAGIC = b"WVRC1\n"
+_DIGEST = 32  # bytes of sha256
+
+
+def enabled(environ: Mapping[str, str]) -> bool:
+    return environ.get(DISABLE_ENV, "") in ("", "0")
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path:
+    base = environ.get("XDG_CACHE_HOME", "")
+    # the XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "wolkvox-reconciler" / "manifests"
+
+
+def entry_key(content: bytes, backend: str, schema_digest: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\0{backend}\0{schema_digest}\0".encode())
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def load_entry(directory: Path, key: str) -> Parsed | None:
+    try:
+        blob = (directory / key).read_bytes()
+    except OSError:
+        return None
+    head, payload = blob[: len(_MAGIC) + _DIGEST], blob[len(_MAGIC) + _DIGEST :]
+    if head[: len(_MAGIC)] != _MAGIC or hashlib.sha256(payload).digest() != head[len(_MAGIC) :]:
+        return None
+    try:
+        raw = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return Parsed.from_builtin(raw)
+
+
+def store_entry(directory: Path, key: str, parsed: Parsed) -> None:
+    try:
+        payload = marshal.dumps(parsed.to_builtin())
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(temporary, directory / key)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except (OSError, ValueError):
+        return  # a read-only home, a full disk: run without the cache

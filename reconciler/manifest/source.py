@@ -1,0 +1,113 @@
+"""One manifest file on its way in: from the parse cache, by the fast path, or thoroughly.
+
+`read()` gives a `Source` holding either a `fast.Parsed` (from the cache or just made) or
+the located tree of `thorough.parse`, never both. `data()` finishes a fast source
+(interpolation, the compiled schema check); when that fails, `tree()` parses the same
+text the thorough way, and the errors reported are the thorough path's own.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import Location, Problem
+from . import cache, fast, thorough
+from . import schema as manifest_schema
+from .yaml import MappingNode
+
+__all__ = ["Source", "read"]
+
+
+@dataclass
+class Source:
+    file: str
+    raw: bytes
+    parsed: fast.Parsed | None = None
+    root: MappingNode | None = None
+
+    @property
+    def token_envs(self) -> list[str]:
+        if self.parsed is not None:
+            return self.parsed.token_envs
+        return thorough.token_envs(self.root) if self.root is not None else []
+
+    def data(self, environ: Mapping[str, str], secret_names: frozenset[str]) -> Any:
+        """The schema-valid data of a fast source, or None when it must go the thorough way."""
+        if self.parsed is None:
+            return None
+        data = fast.finish(self.parsed, environ, secret_names)
+        if data is None:
+            return None
+        is_valid = manifest_schema.compiled()
+        try:
+            valid = is_valid(data) if is_valid is not None else not manifest_schema.errors(data)
+        except (ValueError, OverflowError, TypeError):  # an integer beyond 64 bits…
+            valid = False
+        return data if valid else None
+
+    def keys(self) -> dict[tuple[str | int, ...], Location]:
+        """Where the keys a valid file's campaigns and operation carry are (fast sources)."""
+        assert self.parsed is not None
+        file = self.file
+        return {path: Location(file, *at) for path, at in self.parsed.marks.items()}
+
+    def tree(self, problems: list[Problem]) -> MappingNode | None:
+        """The located tree (parsed now, for a fast source whose data failed)."""
+        if self.root is None:
+            text = thorough.decode(self.file, self.raw, problems)
+            if text is not None:
+                self.root = thorough.parse(self.file, text, problems)
+            self.parsed = None
+        return self.root
+
+
+@lru_cache(maxsize=1)
+def _backend() -> str:
+    """Which YAML parser will read, and which build of PyYAML: found without importing it,
+    which a run served from the cache never needs to."""
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or spec.origin is None:
+        return "none"
+    package = os.path.dirname(spec.origin)
+    try:
+        libyaml = any(name.startswith("_yaml.") for name in os.listdir(package))
+        stamp = os.stat(spec.origin)
+    except OSError:
+        return "unknown"
+    return f"{'libyaml' if libyaml else 'pure'}:{spec.origin}:{stamp.st_size}:{stamp.st_mtime_ns}"
+
+
+def read(
+    file: str, problems: list[Problem], *, use_cache: bool, environ: Mapping[str, str]
+) -> Source | None:
+    """The file, or None with a problem when it cannot be read or parsed at all."""
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
+        return None
+    source = Source(file, raw)
+    key = directory = None
+    if use_cache:
+        directory = cache.cache_dir(environ)
+        key = cache.entry_key(raw, _backend(), manifest_schema.schema_digest())
+        source.parsed = cache.load_entry(directory, key)
+        if source.parsed is not None:
+            return source
+    text = thorough.decode(file, raw, problems)
+    if text is None:
+        return None
+    parsed = fast.parse_fast(text, manifest_schema.schema())
+    if parsed is not None and not thorough.foreign(list(parsed.data)):
+        if directory is not None and key is not None:
+            cache.store_entry(directory, key, parsed)
+        source.parsed = parsed
+        return source
+    source.root = thorough.parse(file, text, problems)
+    return source if source.root is not None else None
