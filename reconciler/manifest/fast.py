@@ -34,7 +34,6 @@ FORMAT = 1
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_MAX_DEPTH = 64  # yaml.MAX_DEPTH, repeated to keep this module free of the tree builder
 
 JsonPath = tuple[str | int, ...]
 #: (path of the value, raw text, plain?, the schema's type there)
@@ -133,21 +132,24 @@ def _typed(text: str, plain: bool, expected: str | None) -> Any:
 
 def parse_fast(text: str, schema: Mapping[str, Any], *, pure: bool = False) -> Parsed | None:
     """`text` as data typed by `schema`, or None when the thorough parser must look at it."""
-    import yaml  # here, not at the top: a run served from the cache never needs PyYAML
+    # here, not at the top: a run served from the cache never needs PyYAML
+    import yaml
+
+    from . import yaml as located
 
     loader_class: type = yaml.SafeLoader
-    if not pure and getattr(yaml, "__with_libyaml__", False):
+    if not pure and located.HAS_LIBYAML:  # the switch the thorough parser obeys too
         loader_class = yaml.CSafeLoader
     parser = loader_class(text)
     try:
-        return _build(parser, schema, yaml)
+        return _build(parser, schema, yaml, located.MAX_DEPTH)
     except (_GiveUp, yaml.YAMLError, RecursionError):
         return None
     finally:
         parser.dispose()
 
 
-def _build(parser: Any, schema: Mapping[str, Any], yaml: Any) -> Parsed | None:
+def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) -> Parsed | None:
     scalar_event = yaml.ScalarEvent
     mapping_start, mapping_end = yaml.MappingStartEvent, yaml.MappingEndEvent
     sequence_start, sequence_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
@@ -211,7 +213,7 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any) -> Parsed | None:
                 container.append(item)
                 pending += 1
         elif cls is mapping_start or cls is sequence_start:
-            if event.tag is not None or len(stack) >= _MAX_DEPTH:
+            if event.tag is not None or len(stack) >= max_depth:
                 raise _GiveUp
             if stack:
                 if is_map and pending is None:

@@ -310,16 +310,19 @@ def load(
 
     Raises `ManifestError` listing every problem found in every file, each located as
     file:line:col. `environ` (default: `os.environ`) feeds `${VAR}` interpolation.
-    `use_cache` (default: on unless `WOLKVOX_NO_CACHE` is set in `environ`): keep parsed
+    `use_cache` (default: on unless `WOLKVOX_NO_CACHE=1` is set): keep parsed
     files in the user's cache directory (`cache.py`).
     """
     env: Mapping[str, str] = os.environ if environ is None else environ
-    use_cache = cache.enabled(env) if use_cache is None else use_cache
+    # the cache is the process's business, not the manifests': never read from `environ`
+    if use_cache is None:
+        use_cache = cache.enabled(os.environ)
+    cache_dir = cache.cache_dir(os.environ) if use_cache else None
     out = _Collected()
     files = discover(paths, out.problems)
     sources = [
         source
-        for source in (read(file, out.problems, use_cache=use_cache, environ=env) for file in files)
+        for source in (read(file, out.problems, cache_dir=cache_dir) for file in files)
         if source is not None
     ]
     secret_names = _token_variables([name for s in sources for name in s.token_envs], env)

@@ -83,19 +83,18 @@ def _backend() -> str:
     return f"{'libyaml' if libyaml else 'pure'}:{spec.origin}:{stamp.st_size}:{stamp.st_mtime_ns}"
 
 
-def read(
-    file: str, problems: list[Problem], *, use_cache: bool, environ: Mapping[str, str]
-) -> Source | None:
-    """The file, or None with a problem when it cannot be read or parsed at all."""
+def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Source | None:
+    """The file, or None with a problem when it cannot be read or parsed at all.
+    `cache_dir`: where parsed files are kept (None: no cache)."""
     try:
         raw = Path(file).read_bytes()
     except OSError as exc:
         problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
         return None
     source = Source(file, raw)
-    key = directory = None
-    if use_cache:
-        directory = cache.cache_dir(environ)
+    key = None
+    directory = cache_dir
+    if directory is not None:
         key = cache.entry_key(raw, _backend(), manifest_schema.schema_digest())
         source.parsed = cache.load_entry(directory, key)
         if source.parsed is not None:
