@@ -26,10 +26,19 @@ from pathlib import Path
 
 from .fast import FORMAT, Parsed
 
-__all__ = ["DISABLE_ENV", "cache_dir", "enabled", "entry_key", "load_entry", "store_entry"]
+__all__ = [
+    "DISABLE_ENV",
+    "cache_dir",
+    "enabled",
+    "entry_key",
+    "load_entry",
+    "pack",
+    "store_entry",
+    "unpack",
+]
 
 DISABLE_ENV = "WOLKVOX_NO_CACHE"
-_MAGIC = b"WVRC1\n"
+_MAGIC = b"WVRC2\n"
 _DIGEST = 32  # bytes of sha256
 
 
@@ -51,33 +60,56 @@ def entry_key(content: bytes, backend: str, schema_digest: str) -> str:
     return digest.hexdigest()
 
 
-def load_entry(directory: Path, key: str) -> Parsed | None:
+def load_entry(directory: Path, key: str) -> tuple[list[str], bytes] | None:
+    """The entry's `token_envs` and its packed `Parsed` (see `unpack`), or None."""
     try:
         blob = (directory / key).read_bytes()
     except OSError:
         return None
-    head, payload = blob[: len(_MAGIC) + _DIGEST], blob[len(_MAGIC) + _DIGEST :]
-    if head[: len(_MAGIC)] != _MAGIC or hashlib.sha256(payload).digest() != head[len(_MAGIC) :]:
+    start = len(_MAGIC) + _DIGEST
+    if (
+        blob[: len(_MAGIC)] != _MAGIC
+        or hashlib.sha256(blob[start:]).digest() != blob[len(_MAGIC) : start]
+    ):
         return None
+    size = int.from_bytes(blob[start : start + 4], "big")
     try:
-        raw = marshal.loads(payload)
+        token_envs = marshal.loads(blob[start + 4 : start + 4 + size])
     except (ValueError, EOFError, TypeError):
         return None
-    return Parsed.from_builtin(raw)
+    if not (isinstance(token_envs, list) and all(isinstance(t, str) for t in token_envs)):
+        return None
+    return token_envs, blob[start + 4 + size :]
 
 
-def store_entry(directory: Path, key: str, parsed: Parsed) -> None:
+def pack(parsed: Parsed) -> bytes:
+    return marshal.dumps(parsed.to_builtin())
+
+
+def unpack(packed: bytes) -> Parsed | None:
+    """The `Parsed` of `pack`, or None for bytes that are not one."""
     try:
-        payload = marshal.dumps(parsed.to_builtin())
+        return Parsed.from_builtin(marshal.loads(packed))
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def store_entry(directory: Path, key: str, parsed: Parsed) -> bytes:
+    """Writes the entry (when it can) and returns `pack(parsed)`."""
+    packed = pack(parsed)
+    header = marshal.dumps(parsed.token_envs)
+    body = len(header).to_bytes(4, "big") + header + packed
+    try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                handle.write(_MAGIC + hashlib.sha256(body).digest() + body)
             os.replace(temporary, directory / key)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-    except (OSError, ValueError):
-        return  # a read-only home, a full disk: run without the cache
+    except OSError:
+        pass  # a read-only home, a full disk: run without the cache
+    return packed

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from .interpolate import InterpolationError, interpolate
@@ -176,7 +177,9 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
         if cls is scalar_event:
             if event.tag is not None:
                 raise _GiveUp
-            value: str = event.value
+            # interned: the same few keys and values (`type`, `predictive`, `"08:00"`) recur
+            # in every campaign, and `marshal` stores and restores an interned text once
+            value: str = event.value if len(event.value) > 24 else intern(event.value)
             if not value.isascii():
                 try:
                     value.encode("utf-8")

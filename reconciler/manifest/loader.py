@@ -125,6 +125,7 @@ def _check_file(
         found = _Collected()
         _collect(Converted(data=data, keys=source.keys()), [], found)
         if not found.problems:
+            source.release()
             out.campaigns += found.campaigns
             out.operations += found.operations
             out.names += found.names

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,17 +28,17 @@ __all__ = ["Source", "read"]
 class Source:
     file: str
     raw: bytes
+    token_envs: list[str] = field(default_factory=list)
+    # a fast source holds its data packed (compact bytes) until its turn comes, so that
+    # the data of only one file is unpacked at a time
+    packed: bytes | None = None
     parsed: fast.Parsed | None = None
     root: MappingNode | None = None
 
-    @property
-    def token_envs(self) -> list[str]:
-        if self.parsed is not None:
-            return self.parsed.token_envs
-        return thorough.token_envs(self.root) if self.root is not None else []
-
     def data(self, environ: Mapping[str, str], secret_names: frozenset[str]) -> Any:
         """The schema-valid data of a fast source, or None when it must go the thorough way."""
+        if self.packed is not None:
+            self.parsed, self.packed = cache.unpack(self.packed), None
         if self.parsed is None:
             return None
         data = fast.finish(self.parsed, environ, secret_names)
@@ -63,8 +63,13 @@ class Source:
             text = thorough.decode(self.file, self.raw, problems)
             if text is not None:
                 self.root = thorough.parse(self.file, text, problems)
-            self.parsed = None
+        self.release()
         return self.root
+
+    def release(self) -> None:
+        """Drops what only this file's own check needed."""
+        self.packed = self.parsed = None
+        self.raw = b""
 
 
 @lru_cache(maxsize=1)
@@ -96,17 +101,23 @@ def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Sourc
     directory = cache_dir
     if directory is not None:
         key = cache.entry_key(raw, _backend(), manifest_schema.schema_digest())
-        source.parsed = cache.load_entry(directory, key)
-        if source.parsed is not None:
+        entry = cache.load_entry(directory, key)
+        if entry is not None:
+            source.token_envs, source.packed = entry
             return source
     text = thorough.decode(file, raw, problems)
     if text is None:
         return None
     parsed = fast.parse_fast(text, manifest_schema.schema())
     if parsed is not None and not thorough.foreign(list(parsed.data)):
+        source.token_envs = parsed.token_envs
         if directory is not None and key is not None:
-            cache.store_entry(directory, key, parsed)
-        source.parsed = parsed
+            source.packed = cache.store_entry(directory, key, parsed)
+        else:
+            source.parsed = parsed
         return source
     source.root = thorough.parse(file, text, problems)
-    return source if source.root is not None else None
+    if source.root is None:
+        return None
+    source.token_envs = thorough.token_envs(source.root)
+    return source

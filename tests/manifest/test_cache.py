@@ -111,6 +111,7 @@ def test_an_entry_of_another_format_is_ignored(manifest: Path) -> None:
     (entry,) = entries()
     assert Parsed.from_builtin((fast.FORMAT + 1, {}, [], {}, [])) is None
     assert cache.load_entry(entry.parent, entry.name) is not None
+    assert cache.unpack(b"\x00garbage") is None
 
 
 def test_the_cache_can_be_turned_off(manifest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,6 +145,7 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
     parsed = fast.parse_fast(TEXT, {})
     assert parsed is not None
     seen: list[Parsed | None] = []
+    packed = cache.pack(parsed)
 
     def write() -> None:
         for _ in range(50):
@@ -151,7 +153,8 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
 
     def read() -> None:
         for _ in range(200):
-            seen.append(cache.load_entry(tmp_path, "k"))
+            entry = cache.load_entry(tmp_path, "k")
+            seen.append(None if entry is None else cache.unpack(entry[1]))
 
     threads = [threading.Thread(target=write) for _ in range(4)]
     threads += [threading.Thread(target=read) for _ in range(2)]
@@ -160,5 +163,5 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert {id(p) for p in seen if p is not None and p != parsed} == set()
-    assert cache.load_entry(tmp_path, "k") == parsed
+    assert cache.load_entry(tmp_path, "k") == (parsed.token_envs, packed)
     assert [p.name for p in tmp_path.iterdir()] == ["k"]  # no temporary file left
