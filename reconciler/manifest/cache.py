@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -101,6 +100,8 @@ def store_entry(directory: Path, key: str, parsed: Parsed) -> bytes:
     body = len(header).to_bytes(4, "big") + header + packed
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a run that writes an entry needs it
+
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

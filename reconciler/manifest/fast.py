@@ -30,7 +30,7 @@ from .interpolate import InterpolationError, interpolate
 __all__ = ["FORMAT", "Parsed", "finish", "parse_fast"]
 
 #: bump when `Parsed` or the typing rules change: cached entries of another format are ignored
-FORMAT = 1
+FORMAT = 2
 
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
@@ -49,24 +49,28 @@ class Parsed:
     deferred: list[Deferred]
     marks: dict[JsonPath, tuple[int, int]]  # key path → (line, column), 1-based
     token_envs: list[str]  # raw `operation.token_env` texts (the token's variable)
+    # schema-valid as it stands, which settles it for a file without `${VAR}`: its data
+    # depends on its bytes alone (and the schema, part of the cache key)
+    checked: bool = False
 
     def to_builtin(self) -> tuple[Any, ...]:
-        return (FORMAT, self.data, self.deferred, self.marks, self.token_envs)
+        return (FORMAT, self.data, self.deferred, self.marks, self.token_envs, self.checked)
 
     @classmethod
     def from_builtin(cls, raw: Any) -> Parsed | None:
         """The inverse of `to_builtin`, or None for anything else (a corrupt entry)."""
-        if not (isinstance(raw, tuple) and len(raw) == 5 and raw[0] == FORMAT):
+        if not (isinstance(raw, tuple) and len(raw) == 6 and raw[0] == FORMAT):
             return None
-        _, data, deferred, marks, token_envs = raw
+        _, data, deferred, marks, token_envs, checked = raw
         if not (
             isinstance(data, dict)
             and isinstance(deferred, list)
             and isinstance(marks, dict)
             and isinstance(token_envs, list)
+            and isinstance(checked, bool)
         ):
             return None
-        return cls(data, deferred, marks, token_envs)
+        return cls(data, deferred, marks, token_envs, checked)
 
 
 class _Shape:

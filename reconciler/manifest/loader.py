@@ -22,7 +22,7 @@ from ..desired import Campaign, Desired, Operation
 from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import cache, thorough
-from .convert import Converted, JsonPath, join
+from .converted import Converted, JsonPath, join
 from .interpolate import InterpolationError, interpolate
 from .source import Source, read
 
@@ -95,6 +95,8 @@ def _discover_one(raw: str, add: Callable[[str], None], problems: list[Problem])
 
 def _clean(path: JsonPath, bad: list[JsonPath]) -> bool:
     """True when no reported problem lies at or below `path` (its data can be trusted)."""
+    if not bad:  # the usual case, and called several times per campaign
+        return True
     return not any(b[: len(path)] == path for b in bad)
 
 
@@ -314,7 +316,8 @@ def load(
     `use_cache` (default: on unless `WOLKVOX_NO_CACHE=1` is set): keep parsed
     files in the user's cache directory (`cache.py`).
     """
-    env: Mapping[str, str] = os.environ if environ is None else environ
+    # a plain dict: os.environ encodes and decodes on every look-up
+    env: Mapping[str, str] = dict(os.environ) if environ is None else environ
     # the cache is the process's business, not the manifests': never read from `environ`
     if use_cache is None:
         use_cache = cache.enabled(os.environ)

@@ -7,18 +7,17 @@ the allowed keys or values and suggesting the closest one.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, Problem
 
 if TYPE_CHECKING:
-    from .convert import Converted, JsonPath
+    from .converted import Converted, JsonPath
 
 __all__ = [
     "SCHEMA_RESOURCE",
@@ -44,6 +43,11 @@ _TYPE_WORDS = {
 
 def schema_text() -> str:
     """The schema exactly as shipped (for `wolkvox-reconciler schema` and editors)."""
+    beside = Path(__file__).parent.parent / "schemas" / SCHEMA_RESOURCE
+    if beside.is_file():  # an ordinary install: no need to import importlib.resources
+        return beside.read_text("utf-8")
+    from importlib import resources  # a zipped install
+
     return (resources.files("reconciler") / "schemas" / SCHEMA_RESOURCE).read_text("utf-8")
 
 
@@ -136,6 +140,8 @@ def _quote(value: Any) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -161,7 +167,7 @@ def check(located: Converted) -> list[tuple[JsonPath, Problem]]:
 
 
 def _translate(error: Any, located: Converted) -> list[tuple[JsonPath, Problem]]:
-    from .convert import join
+    from .converted import join
 
     path: JsonPath = tuple(error.absolute_path)
     where = render_path(path)

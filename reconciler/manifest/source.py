@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Location, Problem
 from . import cache, fast, thorough
 from . import schema as manifest_schema
-from .yaml import MappingNode
+
+if TYPE_CHECKING:
+    from .yaml import MappingNode
 
 __all__ = ["Source", "read"]
 
@@ -41,15 +43,10 @@ class Source:
             self.parsed, self.packed = cache.unpack(self.packed), None
         if self.parsed is None:
             return None
+        if self.parsed.checked and not self.parsed.deferred:
+            return self.parsed.data
         data = fast.finish(self.parsed, environ, secret_names)
-        if data is None:
-            return None
-        is_valid = manifest_schema.compiled()
-        try:
-            valid = is_valid(data) if is_valid is not None else not manifest_schema.errors(data)
-        except (ValueError, OverflowError, TypeError):  # an integer beyond 64 bits…
-            valid = False
-        return data if valid else None
+        return data if data is not None and _valid(data) else None
 
     def keys(self) -> dict[tuple[str | int, ...], Location]:
         """Where the keys a valid file's campaigns and operation carry are (fast sources)."""
@@ -70,6 +67,14 @@ class Source:
         """Drops what only this file's own check needed."""
         self.packed = self.parsed = None
         self.raw = b""
+
+
+def _valid(data: Any) -> bool:
+    is_valid = manifest_schema.compiled()
+    try:
+        return is_valid(data) if is_valid is not None else not manifest_schema.errors(data)
+    except (ValueError, OverflowError, TypeError):  # an integer beyond 64 bits…
+        return False
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +116,7 @@ def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Sourc
     parsed = fast.parse_fast(text, manifest_schema.schema())
     if parsed is not None and not thorough.foreign(list(parsed.data)):
         source.token_envs = parsed.token_envs
+        parsed.checked = not parsed.deferred and _valid(parsed.data)
         if directory is not None and key is not None:
             source.packed = cache.store_entry(directory, key, parsed)
         else:

@@ -7,13 +7,18 @@ so the errors reported are always these.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import Location, ManifestError, Problem
 from . import schema as manifest_schema
-from .convert import Converted, JsonPath, convert
-from .yaml import MappingNode, ScalarNode, SequenceNode, parse_lenient
+
+if TYPE_CHECKING:
+    from .converted import Converted, JsonPath
+    from .yaml import MappingNode
+
+# `.yaml` and `.convert` (and with them PyYAML) are imported by the functions that use
+# them: a run whose files all come from the parse cache never needs them
 
 __all__ = ["check", "decode", "foreign", "parse", "token_envs"]
 
@@ -43,12 +48,16 @@ def foreign(keys: list[str]) -> bool:
     known = list(manifest_schema.schema()["properties"])
     if not keys or set(keys) & set(known):
         return False
+    import difflib
+
     close = [k for k in keys if difflib.get_close_matches(k, known, n=1, cutoff=0.8)]
     return 2 * len(close) <= len(keys)
 
 
 def parse(file: str, text: str, problems: list[Problem]) -> MappingNode | None:
     """The file's located tree, or None with the problems that leave nothing to check."""
+    from .yaml import MappingNode, SequenceNode, parse_lenient
+
     try:
         root, duplicates = parse_lenient(text, file)
     except ManifestError as exc:
@@ -84,6 +93,8 @@ def parse(file: str, text: str, problems: list[Problem]) -> MappingNode | None:
 
 def token_envs(root: MappingNode) -> list[str]:
     """Every `operation.token_env` as written (before interpolation)."""
+    from .yaml import MappingNode, ScalarNode
+
     return [
         v.value
         for key, value in root.items
@@ -97,6 +108,8 @@ def check(
     root: MappingNode, environ: Mapping[str, str], secret_names: frozenset[str]
 ) -> tuple[Converted, list[tuple[JsonPath, Problem]]]:
     """The file's data with every location, and every problem of interpolation and schema."""
+    from .convert import convert
+
     located = convert(root, manifest_schema.schema(), environ, secret_names=secret_names)
     # a value whose interpolation failed is still its raw `${...}` text: the schema's
     # opinion of that text would only repeat the problem

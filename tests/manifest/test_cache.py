@@ -109,7 +109,7 @@ def test_a_damaged_entry_is_ignored_and_replaced(manifest: Path, damage: Any) ->
 def test_an_entry_of_another_format_is_ignored(manifest: Path) -> None:
     load([str(manifest)], environ={"STATE": "started"})
     (entry,) = entries()
-    assert Parsed.from_builtin((fast.FORMAT + 1, {}, [], {}, [])) is None
+    assert Parsed.from_builtin((fast.FORMAT + 1, {}, [], {}, [], False)) is None
     assert cache.load_entry(entry.parent, entry.name) is not None
     assert cache.unpack(b"\x00garbage") is None
 
