@@ -173,17 +173,19 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
     container: Any = None  # the top frame's container
     shape = _root_shape(schema)  # the top frame's shape
     is_map = False
-    get_event, check_event = parser.get_event, parser.check_event
+    get_event = parser.get_event
 
-    while check_event():
-        event = get_event()
+    # both parsers answer None once the stream has ended
+    while (event := get_event()) is not None:
         cls = event.__class__
         if cls is scalar_event:
             if event.tag is not None:
                 raise _GiveUp
             # interned: the same few keys and values (`type`, `predictive`, `"08:00"`) recur
             # in every campaign, and `marshal` stores and restores an interned text once
-            value: str = event.value if len(event.value) > 24 else intern(event.value)
+            value: str = event.value
+            if len(value) <= 24:
+                value = intern(value)
             if not value.isascii():
                 try:
                     value.encode("utf-8")
@@ -200,7 +202,10 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
                     marks[stack[-1][2] + (value,)] = (mark.line + 1, mark.column + 1)
                 continue
             plain = event.style is None or event.style == ""
-            child = shape.child(pending) if is_map else shape.items()
+            if is_map:
+                child = shape._children.get(pending) or shape.child(pending)
+            else:
+                child = shape.items()
             item: Any
             if plain and value in _NULLS:
                 item = None
@@ -211,7 +216,7 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
                 deferred.append(((*stack[-1][2], pending), value, plain, child.type))
             else:
                 item = _typed(value, plain, child.type)
-            if len(stack) == 2 and stack[0][3] == "operation" and pending == "token_env":
+            if pending == "token_env" and len(stack) == 2 and stack[0][3] == "operation":
                 token_envs.append(value)
             if is_map:
                 container[pending] = item
