@@ -19,6 +19,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -164,16 +165,25 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="timed runs per figure (default 5; quick 3)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
     parser.add_argument("--strict", action="store_true", help="exit 1 on a missed timing too")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="wvr-bench-"))
+    print(f"work directory: {work}", flush=True)
+    try:
+        return measure_all(args, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure_all(args: argparse.Namespace, work: Path) -> int:
     runs = args.runs or (3 if args.quick else 5)
     sizes = [100, 1000] if args.quick else [1000, 10_000, 100_000]
     lower, big = sizes[-2], sizes[-1]  # the linearity pair
     reference = big if args.quick else 10_000  # the size compared with others
 
-    work = Path(tempfile.mkdtemp(prefix="wvr-bench-"))
     base = {k: v for k, v in os.environ.items() if k != "WOLKVOX_NO_CACHE"}
     base |= {"XDG_CACHE_HOME": str(work / "cache"), "WOLKVOX_TOKEN": TOKEN}
-    print(f"work directory: {work}", flush=True)
     quick_env = args.quick or args.here
     ours = here() if quick_env else venv(work / "venv-current", str(REPO))
     previous = None if args.quick else venv(work / "venv-previous", str(previous_source(work)))
