@@ -144,3 +144,18 @@ zones:
         encoding="utf-8",
     )
     return config
+
+
+if __name__ == "__main__":
+    # run.py generates in a child process: a parent that grew to hold a large workload
+    # would raise the peak RSS the kernel reports for every process it starts afterwards
+    import sys
+
+    kind, where, size = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    if kind == "plan":
+        manifests, seed, actions = plan_workload(where, size)
+        print(json.dumps([str(manifests), str(seed), actions]))
+    elif kind == "apply":
+        print(json.dumps([str(p) for p in apply_workload(where, size)]))
+    else:
+        print(json.dumps(str(octodns_workload(where, size))))
