@@ -8,7 +8,6 @@ the allowed keys or values and suggesting the closest one.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +52,8 @@ def schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def schema() -> Mapping[str, Any]:
+    import json  # not needed by a run whose files all come from the cache
+
     loaded: Mapping[str, Any] = json.loads(schema_text())
     return loaded
 
@@ -216,6 +217,8 @@ def _translate(error: Any, located: Converted) -> list[tuple[JsonPath, Problem]]
         if isinstance(instance, str):
             message += _suggest(instance, choices)
     elif kind == "const":
+        import json
+
         message = f"{field}: must be {json.dumps(error.validator_value)}, got {shown}"
     elif kind == "pattern":
         rule = sub.get("x-message", f"must match {error.validator_value}")
