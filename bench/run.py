@@ -177,7 +177,7 @@ def apply_runs(
 
 
 def table(checks: list[Check]) -> str:
-    lines = ["| target | figure | target | |", "| --- | --- | --- | --- |"]
+    lines = ["| measurement | figure | target | verdict |", "| --- | --- | --- | --- |"]
     lines += [f"| {c.name} | {c.figure} | {c.target} | {c.verdict} |" for c in checks]
     return "\n".join(lines)
 

@@ -117,10 +117,12 @@ def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Sourc
     if parsed is not None and not thorough.foreign(list(parsed.data)):
         source.token_envs = parsed.token_envs
         parsed.checked = not parsed.deferred and _valid(parsed.data)
+        # packed even without a cache: until its turn, a file's data then takes about its
+        # size in bytes rather than some ten times that in objects
         if directory is not None and key is not None:
             source.packed = cache.store_entry(directory, key, parsed)
         else:
-            source.parsed = parsed
+            source.packed = cache.pack(parsed)
         return source
     source.root = thorough.parse(file, text, problems)
     if source.root is None:
