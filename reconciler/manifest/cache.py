@@ -27,6 +27,7 @@ from .fast import FORMAT, Parsed
 
 __all__ = [
     "DISABLE_ENV",
+    "MAX_ENTRIES",
     "cache_dir",
     "enabled",
     "entry_key",
@@ -38,6 +39,9 @@ __all__ = [
 
 DISABLE_ENV = "WOLKVOX_NO_CACHE"
 _MAGIC = b"WVRC2\n"
+#: entries kept: past this many, a write removes the oldest half (an edited file leaves
+#: its old entry behind, which nothing will ask for again)
+MAX_ENTRIES = 1024
 _DIGEST = 32  # bytes of sha256
 
 
@@ -111,6 +115,21 @@ def store_entry(directory: Path, key: str, parsed: Parsed) -> bytes:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+        _prune(directory)
     except OSError:
         pass  # a read-only home, a full disk: run without the cache
     return packed
+
+
+def _prune(directory: Path) -> None:
+    entries = []
+    with os.scandir(directory) as scan:
+        for entry in scan:
+            with contextlib.suppress(OSError):  # removed meanwhile by another run
+                entries.append((entry.stat().st_mtime_ns, entry.path))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort()
+    for _, path in entries[: len(entries) - MAX_ENTRIES // 2]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

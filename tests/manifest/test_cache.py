@@ -165,3 +165,15 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
     assert {id(p) for p in seen if p is not None and p != parsed} == set()
     assert cache.load_entry(tmp_path, "k") == (parsed.token_envs, packed)
     assert [p.name for p in tmp_path.iterdir()] == ["k"]  # no temporary file left
+
+
+def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    parsed = fast.parse_fast(TEXT, {})
+    assert parsed is not None
+    for i in range(4):
+        cache.store_entry(tmp_path, f"k{i}", parsed)
+        os.utime(tmp_path / f"k{i}", ns=(i * 10**9, i * 10**9))  # k0 the oldest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k0", "k1", "k2", "k3"]
+    cache.store_entry(tmp_path, "k4", parsed)  # one too many: the oldest go
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k3", "k4"]
