@@ -15,34 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Location, Problem
+from ..errors import Problem
+from .converted import Converted, JsonPath, join
 from .interpolate import InterpolationError, interpolate
 from .yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 __all__ = ["BOOLEANS", "Converted", "JsonPath", "convert", "join", "resolve"]
 
-JsonPath = tuple[str | int, ...]
-
 #: the only spellings a boolean field accepts (unquoted, any case)
 BOOLEANS: Mapping[str, bool] = {"true": True, "false": False, "yes": True, "no": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
-
-
-@dataclass
-class Converted:
-    data: Any
-    values: dict[JsonPath, Location] = field(default_factory=dict)  # where each value is
-    keys: dict[JsonPath, Location] = field(default_factory=dict)  # where each key is
-    problems: list[tuple[JsonPath, Problem]] = field(default_factory=list)
-    secret_names: frozenset[str] = frozenset()
-
-
-def join(path: JsonPath, part: str | int) -> JsonPath:
-    """`path` extended by one key or index."""
-    return (*path, part)
 
 
 def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:

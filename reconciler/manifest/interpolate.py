@@ -30,15 +30,22 @@ def interpolate(
         return text
     out: list[str] = []
     i = 0
-    while i < len(text):
-        if text.startswith("$${", i):
+    while True:
+        dollar = text.find("$", i)
+        if dollar < 0:
+            out.append(text[i:])
+            break
+        # everything up to this `$` is literal: copied in one piece, not character by character
+        out.append(text[i:dollar])
+        if text.startswith("$${", dollar):
             out.append("${")
-            i += 3
+            i = dollar + 3
             continue
-        if not text.startswith("${", i):
-            out.append(text[i])
-            i += 1
+        if not text.startswith("${", dollar):
+            out.append("$")
+            i = dollar + 1
             continue
+        i = dollar
         end = text.find("}", i + 2)
         if end < 0:
             raise InterpolationError(f"unterminated {text[i : i + 20]!r}: missing '}}'")

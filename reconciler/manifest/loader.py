@@ -12,8 +12,8 @@ Rules decided here (the README's "Manifest reference" documents them):
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +22,10 @@ from typing import Any
 from ..desired import Campaign, Desired, Operation
 from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
-from . import schema as manifest_schema
-from .convert import Converted, JsonPath, convert, join
+from . import cache, thorough
+from .converted import Converted, JsonPath, join
 from .interpolate import InterpolationError, interpolate
-from .yaml import MappingNode, ScalarNode, SequenceNode, parse_lenient
+from .source import Source, read
 
 __all__ = ["discover", "load"]
 
@@ -94,89 +94,19 @@ def _discover_one(raw: str, add: Callable[[str], None], problems: list[Problem])
         problems.append(Problem(Location(raw), "no such file or directory"))
 
 
-def _read(file: str, problems: list[Problem]) -> str | None:
-    try:
-        raw = Path(file).read_bytes()
-    except OSError as exc:
-        problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        problems.append(
-            Problem(
-                Location(file, line, column),
-                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-            )
-        )
-        return None
-
-
 def _clean(path: JsonPath, bad: list[JsonPath]) -> bool:
     """True when no reported problem lies at or below `path` (its data can be trusted)."""
+    if not bad:  # the usual case, and called several times per campaign
+        return True
     return not any(b[: len(path)] == path for b in bad)
 
 
-def _parse_file(file: str, out: _Collected) -> MappingNode | None:
-    text = _read(file, out.problems)
-    if text is None:
-        return None
-    try:
-        root, duplicates = parse_lenient(text, file)
-    except ManifestError as exc:
-        out.problems.extend(exc.problems)
-        return None
-    out.problems.extend(duplicates)
-    if root is None:
-        out.problems.append(
-            Problem(Location(file), "empty manifest: expected a mapping with 'version: 1'")
-        )
-        return None
-    if not isinstance(root, MappingNode):
-        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
-        out.problems.append(
-            Problem(
-                root.location,
-                f"the top level must be a mapping (version, operation, defaults, campaigns), "
-                f"not {kind}",
-            )
-        )
-        return None
-    known = list(manifest_schema.schema()["properties"])
-    keys = [key.value for key, _ in root.items]
-    close = [k for k in keys if difflib.get_close_matches(k, known, n=1, cutoff=0.8)]
-    if keys and not set(keys) & set(known) and 2 * len(close) <= len(keys):
-        # another kind of YAML (a CI workflow, a compose file) met in a directory: one
-        # error says it all, rather than one per key. A manifest with typos has mostly
-        # keys close to known ones and gets the usual per-key errors instead; one
-        # look-alike among many others (GitLab CI's `default:`) does not make a manifest
-        out.problems.append(
-            Problem(
-                root.location,
-                f"not a campaign manifest: none of the keys {', '.join(known)} at the top level",
-            )
-        )
-        return None
-    return root
-
-
-def _token_variables(roots: Sequence[MappingNode], environ: Mapping[str, str]) -> frozenset[str]:
+def _token_variables(written_envs: Sequence[str], environ: Mapping[str, str]) -> frozenset[str]:
     """Every variable that may hold the token: the default and each `operation.token_env`,
     as written and as interpolated (`token_env: ${TOKEN_VAR:-MY_TOKEN}` names MY_TOKEN).
-    Read from the raw nodes, before any other interpolation, so that no file can
+    Read from the raw values, before any other interpolation, so that no file can
     interpolate the token, whichever file names its variable."""
-    written = {Operation().token_env}
-    for root in roots:
-        for key, value in root.items:
-            if key.value == "operation" and isinstance(value, MappingNode):
-                written.update(
-                    v.value
-                    for k, v in value.items
-                    if k.value == "token_env" and isinstance(v, ScalarNode)
-                )
+    written = {Operation().token_env, *written_envs}
     names = set(written)
     for name in written:
         # a failed interpolation is reported where the value is converted
@@ -186,23 +116,35 @@ def _token_variables(roots: Sequence[MappingNode], environ: Mapping[str, str]) -
 
 
 def _check_file(
-    root: MappingNode,
+    source: Source,
     environ: Mapping[str, str],
     secret_names: frozenset[str],
     out: _Collected,
 ) -> None:
-    located = convert(root, manifest_schema.schema(), environ, secret_names=secret_names)
-    # a value whose interpolation failed is still its raw `${...}` text: the schema's
-    # opinion of that text would only repeat the problem
-    unresolved = {path for path, _ in located.problems}
-    schema_problems = [
-        (path, problem)
-        for path, problem in manifest_schema.check(located)
-        if path not in unresolved
-    ]
-    reported = located.problems + schema_problems
+    data = source.data(environ, secret_names)
+    if data is not None:
+        # schema-valid: only the file's own rules are left, and they rarely fail. When
+        # they do, the thorough path below reports them with every location
+        found = _Collected()
+        _collect(Converted(data=data, keys=source.keys()), [], found)
+        if not found.problems:
+            source.release()
+            out.campaigns += found.campaigns
+            out.operations += found.operations
+            out.names += found.names
+            out.ids += found.ids
+            return
+    root = source.tree(out.problems)
+    if root is None:
+        return
+    located, reported = thorough.check(root, environ, secret_names)
     out.problems.extend(problem for _, problem in reported)
-    bad = [path for path, _ in reported]
+    _collect(located, [path for path, _ in reported], out)
+
+
+def _collect(located: Converted, bad: list[JsonPath], out: _Collected) -> None:
+    """The campaigns and operation of one converted file, with the rules across fields;
+    `bad`: the paths with a problem reported already (their data is not trusted)."""
     data: dict[str, Any] = located.data
 
     if "operation" in data and _clean(("operation",), bad):
@@ -241,7 +183,8 @@ def _operation(data: Mapping[str, Any]) -> Operation:
 
 
 def _normal_time(text: str) -> str:
-    return text if text.count(":") == 2 else f"{text}:00"
+    # interned: a handful of times recur in thousands of campaigns
+    return sys.intern(text if text.count(":") == 2 else f"{text}:00")
 
 
 def _campaign(
@@ -307,7 +250,7 @@ def _campaign(
         skill_id=merged.get("skill_id", ""),
         start_time=start,
         end_time=end,
-        options=dict(merged["options"]),
+        options=merged["options"],  # a fresh dict already, this campaign's own
         enable_edition=merged.get("enable_edition", False),
         protect=merged.get("protect", False),
         id=merged.get("id"),
@@ -362,19 +305,35 @@ def _both(here: Location, first: Location) -> str:
     return f"here and at {first}"
 
 
-def load(paths: Sequence[str], *, environ: Mapping[str, str] | None = None) -> Desired:
+def load(
+    paths: Sequence[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    use_cache: bool | None = None,
+) -> Desired:
     """Every manifest in `paths` (files and directories), merged into one `Desired`.
 
     Raises `ManifestError` listing every problem found in every file, each located as
     file:line:col. `environ` (default: `os.environ`) feeds `${VAR}` interpolation.
+    `use_cache` (default: on unless `WOLKVOX_NO_CACHE=1` is set): keep parsed
+    files in the user's cache directory (`cache.py`).
     """
-    env: Mapping[str, str] = os.environ if environ is None else environ
+    # a plain dict: os.environ encodes and decodes on every look-up
+    env: Mapping[str, str] = dict(os.environ) if environ is None else environ
+    # the cache is the process's business, not the manifests': never read from `environ`
+    if use_cache is None:
+        use_cache = cache.enabled(os.environ)
+    cache_dir = cache.cache_dir(os.environ) if use_cache else None
     out = _Collected()
     files = discover(paths, out.problems)
-    roots = [root for root in (_parse_file(file, out) for file in files) if root is not None]
-    secret_names = _token_variables(roots, env)
-    for root in roots:
-        _check_file(root, env, secret_names, out)
+    sources = [
+        source
+        for source in (read(file, out.problems, cache_dir=cache_dir) for file in files)
+        if source is not None
+    ]
+    secret_names = _token_variables([name for s in sources for name in s.token_envs], env)
+    for source in sources:
+        _check_file(source, env, secret_names, out)
     operation = _merge_operations(out)
     _check_unique(out)
     if out.problems:

@@ -1,0 +1,50 @@
+"""`bench/run.py --quick`: the benchmark itself runs, counts the API calls on the simulator's
+side and finds them exact, and the work grows linearly with the campaigns. Timings are
+the machine's business and are not asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parents[2] / "bench" / "run.py"
+
+
+@pytest.mark.e2e
+def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["quick"] is True
+
+    for size, plan in results["plans"].items():
+        assert plan["plans"] >= 3, size
+        assert plan["calls"] == plan["plans"], f"{size}: not exactly one list call per plan"
+        assert plan["exit_codes"] == [0], size
+        assert plan["actions"] == plan["expected_actions"] == int(size) // 10
+    for concurrency, apply in results["apply"].items():
+        assert apply["exit_codes"] == [0] * len(apply["calls"]), concurrency
+        # the plan's list, the fresh list before executing, one call per start
+        assert apply["calls"] == [apply["expected_calls"]] * len(apply["calls"]), concurrency
+        assert apply["expected_calls"] == 2 + 20
+
+    # linear, not quadratic: 10x the campaigns costs far less than 100x. The bounds are
+    # looser than the benchmark's targets, so that a busy machine cannot fail the test
+    inprocess = results["inprocess"]
+    for ratio in ("load_time", "load_memory", "plan_time", "plan_memory"):
+        assert inprocess[f"{ratio}_ratio"] < 30, ratio
+    assert results["linearity"] < 11  # whole processes, 1,000 vs 100 campaigns
+
+    # every target is in the table beside its figure, with its verdict
+    for check in results["checks"]:
+        assert f"| {check['name']} | {check['figure']} |" in done.stdout
