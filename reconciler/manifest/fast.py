@@ -79,7 +79,12 @@ class _Shape:
     __slots__ = ("_children", "_items", "_root", "empty", "schema", "type")
 
     def __init__(self, schema: Mapping[str, Any], root: Mapping[str, Any]) -> None:
-        while "$ref" in schema:
+        # the loader's own view, as `convert.resolve`: `x-loader` (a field's stricter schema
+        # for us, who see how a value was written) and `$ref`
+        while "$ref" in schema or "x-loader" in schema:
+            if "x-loader" in schema:
+                schema = schema["x-loader"]
+                continue
             target: Any = root
             for part in str(schema["$ref"]).removeprefix("#/").split("/"):
                 target = target[part]

@@ -78,7 +78,8 @@ def compiled() -> Callable[[Any], bool] | None:
     except ImportError:  # an optional speed-up: everything works without it
         return None
     try:
-        validator = jsonschema_rs.validator_for(dict(schema()))
+        # the loader's own view (`x-loader` taken, `$ref`s inlined), as `_validator` judges
+        validator = jsonschema_rs.validator_for(_inline(schema(), schema()))
     except Exception:  # a schema it cannot compile: jsonschema judges every document
         return None
     is_valid: Callable[[Any], bool] = validator.is_valid
