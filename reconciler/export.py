@@ -72,6 +72,8 @@ class ExportedCampaign:
     name: str
     pin: bool
     why: str | None = None
+    #: not written as a campaign (its live name cannot be a manifest name): left unmanaged
+    skip: bool = False
 
     @property
     def state(self) -> str:
@@ -79,11 +81,19 @@ class ExportedCampaign:
 
     def manifest_fields(self) -> dict[str, str]:
         """What the manifest says of this campaign, as the loader should read it back."""
-        fields = {"name": self.name, "type": self.live.type.value, "state": self.state}
-        if self.live.description.strip():
-            fields["description"] = self.live.description
+        lc = self.live
+        fields = {"name": self.name, "type": lc.type.value, "state": self.state}
+        if lc.description.strip():
+            fields["description"] = lc.description
+        # the other fields the list shows, when it shows them (issue 12 manages them)
+        if lc.skill_id:
+            fields["skill_id"] = lc.skill_id
+        if lc.speed is not None:
+            fields["speed"] = str(lc.speed)
+        if lc.turbo_dial is not None:
+            fields["turbo_dial"] = "true" if lc.turbo_dial else "false"
         if self.pin:
-            fields["id"] = self.live.campaign_id
+            fields["id"] = lc.campaign_id
         return fields
 
 
@@ -92,42 +102,32 @@ def _id_key(campaign_id: str) -> tuple[int, str]:
 
 
 def exported_campaigns(live: Sequence[LiveCampaign]) -> list[ExportedCampaign]:
-    """Every live campaign, sorted by name then id, each with a unique valid manifest name."""
+    """Every live campaign, sorted by name then id. A name shared by several live
+    campaigns is written for each, pinned by `id:` (entries that pin ids may share a
+    name). A live name no manifest can hold (blank, control characters, surrounding
+    spaces, too long) is not written as a campaign, only as a comment: renaming it would
+    be a change, so it stays unmanaged (a warning, never an action)."""
     rows = sorted(live, key=lambda lc: (lc.name, _id_key(lc.campaign_id)))
     counts = Counter(lc.name for lc in rows)
-    taken = {lc.name for lc in rows if counts[lc.name] == 1 and _valid_name(lc.name)}
     out: list[ExportedCampaign] = []
     for lc in rows:
-        if counts[lc.name] == 1 and _valid_name(lc.name):
-            out.append(ExportedCampaign(lc, lc.name, pin=False))
-            continue
         if not _valid_name(lc.name):
             shown = repr(lc.name if len(lc.name) <= 40 else lc.name[:37] + "...")
-            why = f"the live name {shown} is not a valid manifest name"
+            why = (
+                f"the live name {shown} cannot be written in a manifest; rename it in the "
+                "wolkvox console to manage it (until then it is unmanaged)"
+            )
+            out.append(ExportedCampaign(lc, lc.name, pin=True, why=why, skip=True))
+        elif counts[lc.name] == 1:
+            out.append(ExportedCampaign(lc, lc.name, pin=False))
         else:
             why = f"{counts[lc.name]} live campaigns are named {lc.name!r}"
-        name = lc.name if _valid_name(lc.name) and lc.name not in taken else None
-        if name is None:
-            name = _derived_name(lc, taken)
-        taken.add(name)
-        out.append(ExportedCampaign(lc, name, pin=True, why=why))
+            out.append(ExportedCampaign(lc, lc.name, pin=True, why=why))
     return out
 
 
 def _valid_name(name: str) -> bool:
     return 0 < len(name) <= _NAME_MAX and _NAME_OK.match(name) is not None
-
-
-def _derived_name(lc: LiveCampaign, taken: set[str]) -> str:
-    base = " ".join(_CONTROL.sub(" ", lc.name).split()) or "campaign"
-    suffix = f" (id {lc.campaign_id})"
-    candidate = base[: _NAME_MAX - len(suffix)].rstrip() + suffix
-    n = 2
-    while candidate in taken or not _valid_name(candidate):
-        more = f" (id {lc.campaign_id}, {n})"
-        candidate = base[: _NAME_MAX - len(more)].rstrip() + more
-        n += 1
-    return candidate
 
 
 def yaml_scalar(text: str) -> str:
@@ -200,12 +200,15 @@ def _operation(server: str | None, token_env: str) -> list[str]:
 def _campaign(entry: ExportedCampaign) -> list[str]:
     lc = entry.live
     lines = [f"  # live id {lc.campaign_id}: {lc.status.value}, {lc.records} records"]
+    if entry.skip:
+        return [f"  # not exported: {_comment(entry.why or '')}", lines[0]]
     if entry.why:
         lines.append(f"  # pinned by id: {_comment(entry.why)}")
     fields = entry.manifest_fields()
     first = True
     for key, value in fields.items():
-        lines.append(f"{'  - ' if first else '    '}{key}: {yaml_scalar(value)}")
+        text = value if key in ("speed", "turbo_dial") else yaml_scalar(value)
+        lines.append(f"{'  - ' if first else '    '}{key}: {text}")
         first = False
     return lines
 
@@ -232,11 +235,12 @@ def render_manifest(
         lines += _operation(server, token_env)
     if entries is None:
         pass
-    elif entries:
+    elif any(not e.skip for e in entries):
         lines.append("campaigns:")
         for entry in entries:
             lines += _campaign(entry)
     else:
+        lines += [line.strip() and "#" + line[1:] for e in entries for line in _campaign(e)]
         lines.append("campaigns: []")
     return "\n".join(lines) + "\n"
 
@@ -303,6 +307,8 @@ def build_export(
         )
         files = {"operation.yaml": operation}
         for entry in entries:
+            if entry.skip:  # no manifest can name it: left unmanaged (said in the header)
+                continue
             files[split_file_name(entry)] = render_manifest(
                 [entry],
                 server=None,
@@ -335,16 +341,24 @@ def check_round_trip(
                 + "\n".join(f"  {p}" for p in exc.problems)
             ) from None
     problems: list[str] = []
-    loaded = {c.name: c for c in desired.campaigns}
+    loaded = {(c.name, c.id): c for c in desired.campaigns}
     for entry in entries:
+        if entry.skip:
+            continue
         want = entry.manifest_fields()
-        got_campaign = loaded.get(entry.name)
+        got_campaign = loaded.get((entry.name, entry.live.campaign_id if entry.pin else None))
         got: dict[str, str] = {}
         if got_campaign is not None:
             got = {"name": got_campaign.name, "type": got_campaign.type.value}
             got["state"] = got_campaign.state.value
             if got_campaign.description:
                 got["description"] = got_campaign.description
+            if got_campaign.skill_id:
+                got["skill_id"] = got_campaign.skill_id
+            if got_campaign.speed is not None:
+                got["speed"] = str(got_campaign.speed)
+            if got_campaign.turbo_dial is not None:
+                got["turbo_dial"] = "true" if got_campaign.turbo_dial else "false"
             if got_campaign.id is not None:
                 got["id"] = got_campaign.id
         for line in _explain(want, got):

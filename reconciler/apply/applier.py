@@ -216,7 +216,8 @@ class _Run:
         self.recheck_waits = recheck_waits
         self.outcomes: dict[int, Outcome] = {}
         self.created: dict[str, str] = {}  # campaign name → id its create returned
-        self.broken: dict[str, str] = {}  # campaign name → what went wrong with it
+        #: campaign (its id; its name while it has none) → what went wrong with it
+        self.broken: dict[str, str] = {}
         self.halted: str | None = None
         self._index = 0
 
@@ -260,8 +261,8 @@ class _Run:
         return action
 
     def _skip_reason(self, action: Action) -> str | None:
-        if action.campaign in self.broken:
-            return f"not run: {self.broken[action.campaign]}"
+        if _key(action) in self.broken:
+            return f"not run: {self.broken[_key(action)]}"
         if self.stop_event.is_set():
             return "not run: interrupted"
         if self.halted is not None:
@@ -278,7 +279,7 @@ class _Run:
             self.created[action.campaign] = outcome.campaign_id
         if outcome.status != "done":
             self.broken.setdefault(
-                action.campaign, f"the {action.kind.value} of {action.campaign} {outcome.status}"
+                _key(action), f"the {action.kind.value} of {action.campaign} {outcome.status}"
             )
         if outcome.status == "failed" and self.halted is None:
             what = f"the {action.kind.value} of {action.campaign} failed"
@@ -363,3 +364,9 @@ class _Run:
             self._record("adopted", action, found)
             return found, True
         return new_id, False
+
+
+def _key(action: Action) -> str:
+    """Which campaign an action is on: two pinned entries may share a name, never an id;
+    a campaign this run creates is known by its name until its id is filled in."""
+    return action.campaign_id or f"name:{action.campaign}"

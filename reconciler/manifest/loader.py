@@ -251,9 +251,14 @@ def _campaign(
         start_time=start,
         end_time=end,
         options=merged["options"],  # a fresh dict already, this campaign's own
-        enable_edition=merged.get("enable_edition", False),
+        enable_edition=merged.get("enable_edition"),
         protect=merged.get("protect", False),
         id=merged.get("id"),
+        speed=merged.get("speed"),
+        turbo_dial=merged.get("turbo_dial"),
+        amd=merged.get("amd"),
+        routing_recall=merged.get("routing_recall"),
+        dial_order=merged.get("dial_order"),
         location=name_location,
     )
 
@@ -275,12 +280,16 @@ def _merge_operations(out: _Collected) -> Operation:
 
 
 def _check_unique(out: _Collected) -> None:
+    """A name binds by name, so it may be declared once; entries that each pin their own
+    `id:` may share a name (two live campaigns of one name, exported as they are). An id
+    may be bound once."""
     # compared by position, not by location: a YAML alias (`- *c`) repeats a campaign
     # with the very same nodes, so both copies carry one location
+    pinned = {index for index, _ in _pinned_positions(out)}
     names: dict[str, int] = {}
     for index, (name, at) in enumerate(out.names):
         first = names.setdefault(name, index)
-        if first != index:
+        if first != index and not (index in pinned and first in pinned):
             both = _both(at, out.names[first][1])
             out.problems.append(Problem(at, f"campaign {name!r} is declared twice: {both}"))
     ids: dict[str, int] = {}
@@ -289,14 +298,24 @@ def _check_unique(out: _Collected) -> None:
         if first != index:
             _, bound, bound_at = out.ids[first]
             if bound == name:
-                continue  # the same name twice: already reported above
-            out.problems.append(
-                Problem(
-                    at,
+                both = _both(at, bound_at)
+                message = f"campaign {name!r} is declared twice: {both}"
+            else:
+                message = (
                     f"campaign {name!r} binds id {campaign_id}, already bound by "
-                    f"{bound!r} at {bound_at}",
+                    f"{bound!r} at {bound_at}"
                 )
-            )
+            out.problems.append(Problem(at, message))
+
+
+def _pinned_positions(out: _Collected) -> list[tuple[int, str]]:
+    """(position in `out.names`, id) of every entry that pins an id, in order."""
+    found, next_id = [], 0
+    for index, (name, at) in enumerate(out.names):
+        if next_id < len(out.ids) and out.ids[next_id][1:] == (name, at):
+            found.append((index, out.ids[next_id][0]))
+            next_id += 1
+    return found
 
 
 def _both(here: Location, first: Location) -> str:

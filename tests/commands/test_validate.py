@@ -48,9 +48,11 @@ def test_every_error_is_printed_located_and_the_exit_code_is_1(tmp_path: Path) -
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{bad}:5:12: campaigns[0].state: 'paused' is not one of: started, stopped, cleared",
+        f"{bad}:5:12: campaigns[0].state: 'paused' is not one of: started, stopped, cleared, "
+        "absent",
         f"{bad}:6:5: unknown key 'colour' in campaigns[0]; allowed: name, type, state, "
-        "description, skill_id, start_time, end_time, options, enable_edition, protect, id",
+        "description, skill_id, start_time, end_time, options, enable_edition, protect, speed, "
+        "turbo_dial, amd, routing_recall, dial_order, id",
         f"{bad}:7:5: campaign 'a' is declared twice: here and at {bad}:3:5",
         "3 errors found.",
     ]

@@ -71,7 +71,12 @@ def test_an_interpolation_error_is_located_and_keeps_the_text() -> None:
 
 def test_resolve_follows_local_refs() -> None:
     root = schema()
-    assert resolve({"$ref": "#/$defs/state"}, root)["enum"] == ["started", "stopped", "cleared"]
+    assert resolve({"$ref": "#/$defs/state"}, root)["enum"] == [
+        "started",
+        "stopped",
+        "cleared",
+        "absent",
+    ]
 
 
 def test_values_under_unknown_keys_are_not_interpolated() -> None:

@@ -33,7 +33,7 @@ def test_the_example_loads(backend: str) -> None:
         server="0002", token_env="WOLKVOX_TOKEN", unmanaged=Unmanaged.WARN, daily_quota=5000
     )
     assert 6 <= len(desired.campaigns) <= 10
-    assert {c.state for c in desired.campaigns} == set(DesiredState)
+    assert {c.state for c in desired.campaigns} == set(DesiredState) - {DesiredState.ABSENT}
     assert {c.type for c in desired.campaigns} == set(CampaignType)
     assert "sales-upsell-w1" in desired.by_name()  # ${SALES_WAVE:-w1}
 
@@ -81,7 +81,8 @@ def test_absent_fields_take_their_defaults(tmp_path: Path) -> None:
     (campaign,) = load([file], environ={}).campaigns
     assert (campaign.start_time, campaign.end_time, campaign.skill_id) == ("", "", "")
     assert campaign.options == {}
-    assert (campaign.enable_edition, campaign.protect, campaign.id) == (False, False, None)
+    assert (campaign.enable_edition, campaign.protect, campaign.id) == (None, False, None)
+    assert (campaign.speed, campaign.turbo_dial, campaign.amd, campaign.dial_order) == (None,) * 4
 
 
 def test_no_operation_gives_the_default_operation(tmp_path: Path) -> None:
@@ -368,3 +369,24 @@ def test_an_interpolated_token_env_still_guards_its_variable(tmp_path: Path) -> 
     desired = load([file], environ={"TOKEN_VAR": "OTHER", "MY_TOKEN": "v"})
     assert desired.operation.token_env == "OTHER"
     assert desired.campaigns[0].description == "xv"
+
+
+def test_entries_that_pin_ids_may_share_a_name_but_not_an_id(tmp_path: Path) -> None:
+    # two live campaigns of one name, exported as they are: each pinned by its id
+    ok = write(
+        tmp_path / "ok.yaml",
+        "version: 1\ndefaults: {type: preview, state: stopped}\ncampaigns:\n"
+        "  - {name: dup, id: '5'}\n  - {name: dup, id: '6'}\n",
+    )
+    assert [(c.name, c.id) for c in load([ok], environ={}).campaigns] == [
+        ("dup", "5"),
+        ("dup", "6"),
+    ]
+    for second in ("{name: dup}", "{name: dup, id: '5'}"):
+        bad = write(
+            tmp_path / "bad.yaml",
+            "version: 1\ndefaults: {type: preview, state: stopped}\ncampaigns:\n"
+            f"  - {{name: dup, id: '5'}}\n  - {second}\n",
+        )
+        with pytest.raises(ManifestError, match="declared twice"):
+            load([bad], environ={})

@@ -77,7 +77,7 @@ def test_a_missing_key_is_reported_at_its_mapping() -> None:
 
 def test_long_values_are_shortened() -> None:
     (problem,) = problems_for(f"version: 1\ncampaigns:\n  - {{name: a, state: {'x' * 200}}}\n")
-    assert problem.endswith("...' is not one of: started, stopped, cleared")
+    assert problem.endswith("...' is not one of: started, stopped, cleared, absent")
     assert len(problem) < 160
 
 
