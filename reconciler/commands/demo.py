@@ -93,7 +93,12 @@ def drifted_seed(desired: Desired) -> dict[str, Any]:
         row["status"] = "Started" if campaign.state is DesiredState.STARTED else "Stopped"
         if campaign.state is DesiredState.CLEARED:
             row["records"] = 0
-    return {"campaigns": rows}
+    # the operation has the skills the manifests name (apply checks them before a create)
+    skills = sorted({c.skill_id for c in desired.campaigns if c.skill_id})
+    return {
+        "campaigns": rows,
+        "skills": [{"skill_id": s, "skill_name": f"skill {s}"} for s in skills],
+    }
 
 
 def _live(rows: Sequence[dict[str, Any]]) -> list[LiveCampaign]:

@@ -36,7 +36,7 @@ def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Pa
         assert apply["exit_codes"] == [0] * len(apply["calls"]), concurrency
         # the plan's list, the fresh list before executing, one call per start
         assert apply["calls"] == [apply["expected_calls"]] * len(apply["calls"]), concurrency
-        assert apply["expected_calls"] == 2 + 20
+        assert apply["expected_calls"] == 3 + 20  # two lists, token_info, the starts
 
     # linear, not quadratic: 10x the campaigns costs far less than 100x. The bounds are
     # looser than the benchmark's targets, so that a busy machine cannot fail the test

@@ -89,7 +89,7 @@ def test_a_seeded_operation_converges_in_one_apply(
     sim = simulator(SEED, "--token", TOKEN)
     result = apply(sim, str(manifest), "--auto-approve")
     assert result.returncode == 0, result.stderr
-    assert "Apply: 7 done, 0 failed, 0 skipped. 9 API calls used." in result.stdout
+    assert "Apply: 7 done, 0 failed, 0 skipped. 10 API calls used." in result.stdout
     # the start of a new campaign used the id its create returned
     created = next(r for r in campaigns(sim) if r["campaign_name"] == "brand-new")
     assert f"start  brand-new (id {created['campaign_id']})" in result.stdout
@@ -275,7 +275,7 @@ def test_a_live_value_equal_to_the_token_is_redacted_from_the_shown_plan(
     sim = simulator(seed, "--token", TOKEN)
     result = apply(sim, str(manifest), "--auto-approve")
     assert result.returncode == 0, result.stderr
-    assert "description differs" in result.stdout
+    assert "edit   inbound-a [preview, id 11]: description: live '***'" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
 
 
@@ -368,13 +368,21 @@ def test_a_change_between_the_shown_plan_and_execution_is_refused(
     assert campaigns(sim) == before
 
 
-def test_quota_exhausted_stops_the_run_at_once(simulator: StartSimulator, manifest: Path) -> None:
-    # 2 lists + 1 action fit in the quota; the second action is refused by the vendor
-    sim = simulator(SEED, "--token", TOKEN, "--daily-quota", "3")
+def test_a_plan_over_the_calls_left_today_is_refused_before_any_change(
+    simulator: StartSimulator, manifest: Path
+) -> None:
+    # 2 lists and token_info fit in the quota, the plan's 7 actions do not: the vendor's
+    # own count says so before anything changes (a quota spent mid-run by someone else
+    # still halts the run at once: tests/apply/test_applier.py)
+    sim = simulator(SEED, "--token", TOKEN, "--daily-quota", "5")
+    before = campaigns(sim)
     result = apply(sim, str(manifest), "--auto-approve", "--continue-on-error")
     assert result.returncode == 1
-    assert "Apply: 1 done, 1 failed, 5 skipped." in result.stdout
-    assert "QuotaExhausted" in result.stdout
+    # used: this test's own list, the plan's, the refresh and token_info itself
+    assert "the plan needs 7 API calls, but the token has 1 left today (token_info: 4 of 5" in (
+        result.stderr
+    )
+    assert campaigns(sim) == before
 
 
 def test_a_saved_plan_runs_only_against_its_own_endpoint(

@@ -81,13 +81,15 @@ def test_text_plan_shows_every_action_in_order_and_changes_nothing(
         "  ~ stop   outbound-b [predictive, id 12]: live Started, desired cleared",
         "  - clear  outbound-b [predictive, id 12]: live 40 records, desired cleared",
         "  + create brand-new [preview, id (new)]: not live, desired started",
+        "  ~ edit   quiet-c [preview, id 13]: description: live 'old words' → 'fourth'",
         "  ~ start  brand-new [preview, id (known after create)]: created by this plan, "
         "desired started",
         "  ~ start  inbound-a [preview, id 11]: live Stopped, desired started",
     ]
-    assert "  ? quiet-c: description differs" in result.stdout
     assert "  ? by-hand: live campaign 14" in result.stdout
-    assert lines[-1] == "Plan: 1 to create, 2 to start, 1 to stop, 1 to clear. 6 API calls."
+    assert lines[-1] == (
+        "Plan: 1 to create, 1 to edit, 2 to start, 1 to stop, 1 to clear. 8 API calls."
+    )
     assert "\x1b[" not in result.stdout  # NO_COLOR (set by run_cli) is respected
     assert sim.campaigns() == before
     assert TOKEN not in result.stdout + result.stderr
@@ -112,16 +114,20 @@ def test_json_output_validates_against_the_schema(sim: Simulator, manifest: Path
         ("stop", "outbound-b", "12"),
         ("clear", "outbound-b", "12"),
         ("create", "brand-new", None),
+        ("edit", "quiet-c", "13"),
         ("start", "brand-new", None),
         ("start", "inbound-a", "11"),
     ]
     assert data["actions"][2]["params"]["campaign_description"] == "third"
-    assert data["summary"] == {"stop": 1, "clear": 1, "create": 1, "start": 2}
-    assert data["api_calls"] == 6
-    assert {(w["campaign"], w["kind"]) for w in data["warnings"]} == {
-        ("quiet-c", "drift"),
-        ("by-hand", "unmanaged"),
-    }
+    assert data["actions"][3]["params"] == {"campaign_description": "fourth"}
+    assert data["actions"][3]["changes"] == [
+        {"field": "description", "before": "live 'old words'", "after": "'fourth'"}
+    ]
+    assert data["summary"] == {
+        "stop": 1, "delete": 0, "clear": 1, "create": 1, "edit": 1, "speed": 0, "start": 2
+    }  # fmt: skip
+    assert data["api_calls"] == 8
+    assert {(w["campaign"], w["kind"]) for w in data["warnings"]} == {("by-hand", "unmanaged")}
     assert data["operation"]["endpoint"] == sim.url
     assert data["operation"]["token_env"] == "WOLKVOX_TOKEN"
     assert TOKEN not in result.stdout
@@ -131,7 +137,7 @@ def test_markdown_output_is_a_pull_request_comment(sim: Simulator, manifest: Pat
     result = plan(sim, str(manifest), "--markdown")
     assert result.returncode == 0, result.stderr
     md = result.stdout
-    assert "**Plan: 1 to create, 2 to start, 1 to stop, 1 to clear. 6 API calls.**" in md
+    assert "**Plan: 1 to create, 1 to edit, 2 to start, 1 to stop, 1 to clear. 8 API calls.**" in md
     assert "| `-` | clear | outbound-b | predictive | 12 | live 40 records, desired cleared |" in md
     assert "| `?` | warning: unmanaged | by-hand |" in md
     assert "<details>" in md
@@ -200,16 +206,14 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
         result = plan(sim, str(manifest), "--out", str(out), *extra)
         assert result.returncode == 1, result.stdout + result.stderr
         assert "! inbound-a: 2 live campaigns are named 'inbound-a' (ids 11, 15)" in result.stdout
-        assert "! outbound-b: live campaign 12 is preview, the manifest says predictive" in (
+        # a type that differs is an edit now, not an error
+        assert "~ edit   outbound-b [preview, id 12]: type: live preview → predictive" in (
             result.stdout
         )
-        assert "Error: the plan has 2 errors" in result.stderr
+        assert "Error: the plan has 1 error" in result.stderr
         assert "Traceback" not in result.stderr
     # the saved plan is this one, errors included, so apply refuses it instead of the old one
-    assert [e.kind.value for e in read_plan(out).plan.errors] == [
-        "duplicate-live-name",
-        "type-mismatch",
-    ]
+    assert [e.kind.value for e in read_plan(out).plan.errors] == ["duplicate-live-name"]
 
 
 def test_a_failed_plan_leaves_no_older_plan_at_out(
@@ -259,7 +263,7 @@ def test_target_and_exclude_make_a_partial_plan(sim: Simulator, manifest: Path) 
     assert "outbound-b" in result.stdout
     assert "brand-new" not in result.stdout.split("\n", 1)[1]
     assert "by-hand" not in result.stdout  # unmanaged campaigns are not checked
-    assert "Plan: 0 to create, 0 to start, 1 to stop, 1 to clear. 3 API calls." in result.stdout
+    assert "Plan: 0 to create, 0 to start, 1 to stop, 1 to clear. 4 API calls." in result.stdout
 
 
 def test_wrong_token_is_a_clear_error_without_the_token(sim: Simulator, manifest: Path) -> None:
@@ -314,7 +318,11 @@ def test_example_manifest_plans_against_the_simulator(simulator: StartSimulator)
             "campaigns": [
                 row("4638", "collections-q4", "predictive", "Stopped", 40, "x"),
                 row("4641", "collections-q3", "predictive", "Started", 300, "x"),
-            ]
+            ],
+            "skills": [
+                {"skill_id": s, "skill_name": s}
+                for s in ("1001", "1004", "2010", "2011", "2012", "3001")
+            ],
         },
         "--token",
         TOKEN,
