@@ -31,6 +31,21 @@ class LiveCampaign:
     turbo_dial: bool | None = None
     skill_id: str | None = None
 
+    def facts(self) -> dict[str, object]:
+        """What a plan decides on, by name: a saved plan keeps them, so that a stale plan
+        can say field by field what moved."""
+        seen: dict[str, object] = {
+            "name": self.name,
+            "type": self.type.value,
+            "status": self.status.value,
+            "records": self.records,
+            "description": self.description,
+        }
+        for key in ("speed", "turbo_dial", "skill_id"):
+            if getattr(self, key) is not None:
+                seen[key] = getattr(self, key)
+        return seen
+
     def fingerprint(self) -> str:
         """A digest of everything a plan decides on; changes when the campaign changes."""
         facts: list[object] = [

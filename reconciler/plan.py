@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -189,18 +189,33 @@ class Finding:
 @dataclass(frozen=True)
 class Fingerprint:
     """What the plan saw of one campaign it manages: its live id and digest, or None for
-    both when the campaign did not exist live (it is to be created)."""
+    both when the campaign did not exist live (it is to be created); `seen`, the facts
+    the digest covers, to explain a change."""
 
     campaign: str
     campaign_id: str | None
     digest: str | None
+    seen: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"campaign": self.campaign, "campaign_id": self.campaign_id, "digest": self.digest}
+        data: dict[str, Any] = {
+            "campaign": self.campaign,
+            "campaign_id": self.campaign_id,
+            "digest": self.digest,
+        }
+        if self.seen is not None:
+            data["seen"] = dict(self.seen)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fingerprint:
-        return cls(data["campaign"], data.get("campaign_id"), data.get("digest"))
+        seen = data.get("seen")
+        return cls(
+            data["campaign"],
+            data.get("campaign_id"),
+            data.get("digest"),
+            dict(seen) if isinstance(seen, Mapping) else None,
+        )
 
 
 @dataclass(frozen=True)

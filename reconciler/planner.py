@@ -180,7 +180,9 @@ class _Builder:
             )
             return
         self.bound[current.campaign_id] = c.name
-        self.fingerprints.append(Fingerprint(c.name, current.campaign_id, current.fingerprint()))
+        self.fingerprints.append(
+            Fingerprint(c.name, current.campaign_id, current.fingerprint(), current.facts())
+        )
         if c.state is DesiredState.ABSENT:
             self._delete(c, current)
             return
@@ -374,7 +376,9 @@ class _Builder:
                     )
                 )
             elif policy == "stop" and lc.status is LiveStatus.STARTED:
-                self.fingerprints.append(Fingerprint(lc.name, lc.campaign_id, lc.fingerprint()))
+                self.fingerprints.append(
+                    Fingerprint(lc.name, lc.campaign_id, lc.fingerprint(), lc.facts())
+                )
                 self.actions.append(
                     Action(
                         ActionKind.STOP,

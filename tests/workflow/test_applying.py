@@ -168,6 +168,8 @@ def test_a_change_while_confirming_is_stale_and_names_the_campaign(
             environ=ENV,
         )
     assert len(caught.value.changes) == 1 and "to-stop (id 12)" in caught.value.changes[0]
+    # field by field (deepdiff), once the cheap digest comparison found the change
+    assert "(records: 0 → 7)" in caught.value.changes[0]
     assert apis(client) == ["campaigns", "campaigns"]
 
 
