@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from sys import intern
 from typing import Any
 
 from .interpolate import InterpolationError, interpolate
@@ -179,6 +178,7 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
     shape = _root_shape(schema)  # the top frame's shape
     is_map = False
     get_event = parser.get_event
+    texts: dict[str, str] = {}
 
     # both parsers answer None once the stream has ended
     while (event := get_event()) is not None:
@@ -186,11 +186,13 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
         if cls is scalar_event:
             if event.tag is not None:
                 raise _GiveUp
-            # interned: the same few keys and values (`type`, `predictive`, `"08:00"`) recur
-            # in every campaign, and `marshal` stores and restores an interned text once
+            # one object per distinct short text: the same few keys and values (`type`,
+            # `predictive`, `"08:00"`) recur in every campaign, and `marshal` stores (and
+            # restores) an object met twice once. Not `sys.intern`: its table would keep an
+            # entry for every campaign's name and id
             value: str = event.value
             if len(value) <= 24:
-                value = intern(value)
+                value = texts.setdefault(value, value)
             if not value.isascii():
                 try:
                     value.encode("utf-8")

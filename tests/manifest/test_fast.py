@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reconciler.desired import Desired
 from reconciler.errors import ManifestError, Problem
@@ -170,3 +172,87 @@ def test_the_compiled_check_never_accepts_what_jsonschema_refuses() -> None:
     for document in documents:
         if is_valid(document):
             assert schema.errors(document) == [], document
+
+
+_ODD = st.sampled_from(
+    [
+        "a",
+        "no",
+        "0100",
+        "1e3",
+        "~",
+        "",
+        "${X}",
+        "${NOPE}",
+        "$${X}",
+        "${WOLKVOX_TOKEN}",
+        "[a]",
+        "{b: c}",
+        "!!str 1",
+        "|\n      block",
+        "'quoted'",
+        "&k v",
+        "*k",
+    ]
+)
+# per key: values the schema accepts, then values it refuses
+_VALUES = {
+    "type": (["predictive", "preview", '"preview"', "${T:-preview}"], ["Preview"]),
+    "state": (["started", "stopped", "'stopped'", "${S:-started}"], ["paused"]),
+    "description": (["text", "1e3", "no", "'${X}'", "${X:-d}", '"a: b"', '""'], []),
+    "skill_id": (['"1001"', "0100", "1001", "'12'"], ["12a"]),
+    "enable_edition": (["yes", "no", "true", "FALSE", "${X}"], ['"yes"', "on"]),
+    "protect": (["true", "false", "No", "${P:-no}"], []),
+    "id": (['"4638"', "4638", "'0012'"], ['"12x"']),
+    "colour": ([], ["red"]),
+}
+
+
+def _value(draw: st.DrawFn, key: str) -> str:
+    good, bad = _VALUES[key]
+    if not good or draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(bad)) if bad and draw(st.booleans()) else draw(_ODD)
+    return draw(st.sampled_from(good))
+
+
+@st.composite
+def _manifests(draw: st.DrawFn) -> str:
+    version = "1" if draw(st.integers(0, 9)) else draw(st.sampled_from(["2", '"1"']))
+    lines = [f"version: {version}"]
+    if draw(st.booleans()):
+        token_env = draw(st.sampled_from(["MY_TOKEN", "WOLKVOX_TOKEN", "${X:-T}", "X", "a b"]))
+        lines += ["operation:", f"  token_env: {token_env}", "  server: '0002'"]
+    if draw(st.booleans()):
+        lines += ["defaults:", f"  type: {_value(draw, 'type')}"]
+        lines.append(f"  state: {_value(draw, 'state')}")
+    lines.append("campaigns:")
+    for i in range(draw(st.integers(0, 4))):
+        lines.append(f"  - name: c{i if draw(st.integers(0, 9)) else 0}")
+        keys = ["type", "state"] if draw(st.integers(0, 9)) else []
+        keys += draw(st.lists(st.sampled_from(sorted(_VALUES)), max_size=4, unique=True))
+        keys = list(dict.fromkeys(k for k in keys if k != "colour" or draw(st.booleans())))
+        if keys and draw(st.integers(0, 5)) == 0:
+            keys.append(draw(st.sampled_from(keys)))  # a duplicate key
+        for key in keys:
+            lines.append(f"    {key}: {_value(draw, key)}")
+        if draw(st.booleans()):
+            lines.append(f"    options: {{opt1: {draw(st.sampled_from(['a', '1', 'yes']))}}}")
+        if draw(st.integers(0, 3)) == 0:
+            start, end = draw(st.sampled_from([("08:00", "18:00"), ("09:00:00", "07:00")]))
+            lines += [f'    start_time: "{start}"', f'    end_time: "{end}"']
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=_manifests())
+def test_any_manifest_gives_the_thorough_paths_result(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mostly valid manifests with here and there a value, a key or a reference that is not
+    file = tmp_path / "m.yaml"
+    file.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("tests.manifest.test_fast.ENV", {"X": "yes", "S": "", "MY_TOKEN": "t"})
+    fast_result = _load([str(file)], thorough=False, monkeypatch=monkeypatch)
+    _same(fast_result, _load([str(file)], thorough=True, monkeypatch=monkeypatch))
