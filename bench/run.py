@@ -362,7 +362,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
             )
         )
 
-    n = 500 if args.quick else 1000
+    n = 150 if args.quick else 1000
     print(f"in process, {n:,} vs {10 * n:,} campaigns …", flush=True)
     inprocess = json.loads(
         subprocess.run(

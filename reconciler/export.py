@@ -35,7 +35,6 @@ __all__ = [
     "ExportError",
     "ExportedCampaign",
     "build_export",
-    "export_live",
     "exported_campaigns",
     "server_of",
     "yaml_scalar",
@@ -252,36 +251,6 @@ def split_file_name(entry: ExportedCampaign) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
     cid = re.sub(r"[^A-Za-z0-9]+", "-", entry.live.campaign_id).strip("-") or "x"
     return f"{slug or 'campaign'}-{cid}.yaml"
-
-
-def export_live(
-    *,
-    endpoint: str | None,
-    server: str | None,
-    token_env: str = "WOLKVOX_TOKEN",
-    timeout: float = 60.0,
-    split: bool = False,
-) -> dict[str, str]:
-    """Read the live list (one API call; the token from `token_env`) and `build_export` it.
-    `endpoint` wins over `server`, as in plan; the server written is `server`, else the
-    one `endpoint` names when it is a wolkvox URL."""
-    from .client import WolkvoxClient
-    from .desired import Operation
-    from .secret import redact_all
-
-    operation = Operation(server=server, token_env=token_env)
-    with WolkvoxClient.for_operation(operation, endpoint=endpoint, timeout=timeout) as client:
-        live = client.list_campaigns()
-        source = client.base_url
-    files = build_export(
-        live,
-        source=source,
-        server=server if server is not None else server_of(source),
-        token_env=token_env,
-        split=split,
-    )
-    # everything written is redacted like everything printed (a live value could hold it)
-    return {name: redact_all(text) for name, text in files.items()}
 
 
 def build_export(

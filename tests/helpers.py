@@ -29,6 +29,9 @@ def run_cli(
     """Run the installed `wolkvox-reconciler` console script, as a user would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
     full_env["NO_COLOR"] = "1"
+    # the client's retries back off for milliseconds, not seconds: the same retries, run
+    # without waiting out the production backoff (its rule is unit-tested in tests/client)
+    full_env["WOLKVOX_RETRY_BACKOFF"] = "0.005,0.05"
     full_env.update(env or {})
     return subprocess.run(
         [CLI, *args],

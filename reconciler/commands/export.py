@@ -57,8 +57,8 @@ def export(
     if out and split:
         raise click.UsageError("-o/--out and --split are exclusive: choose one")
     setup_logging(verbose)
-    from ..export import export_live
     from ..newfiles import write_new_files
+    from ..workflow.exporting import export_live
 
     files = export_live(
         endpoint=endpoint, server=server, token_env=token_env, timeout=timeout, split=bool(split)

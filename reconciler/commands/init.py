@@ -51,8 +51,8 @@ def init(
     when a token and an endpoint are given, else a commented example), the CI workflow,
     .pre-commit-config.yaml, .gitignore and a README with the next steps."""
     setup_logging(verbose)
-    from ..export import export_live
     from ..scaffold import scaffold_files, write_scaffold
+    from ..workflow.exporting import export_live
 
     manifest = None
     if os.environ.get(token_env) and (endpoint or server):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..apply.applier import recheck_waits_within
 from .applying import ApplyOptions, ApplyUI, apply_manifests, apply_saved
-from .planning import PlanResult, plan_operation, run_plan
+from .planning import PlanResult, open_client, plan_operation, run_plan
 from .target import Target, display_endpoint, resolve_target, state_dir_for
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "apply_manifests",
     "apply_saved",
     "display_endpoint",
+    "open_client",
     "plan_operation",
     "recheck_waits_within",
     "resolve_target",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..desired import Desired
-from ..errors import PlanError, UsageError
+from ..errors import ConfigError, PlanError, UsageError
 from ..live import LiveCampaign
 from ..plan import Plan, Thresholds
 from ..planfile import ManifestFile, SavedPlan, file_digest, plan_document, write_plan
@@ -53,9 +53,14 @@ def open_client(
     **client_options: Any,
 ) -> WolkvoxClient:
     """The client of `target`'s operation; `client_options` (retry policy, transport) as
-    `WolkvoxClient` takes them."""
+    `WolkvoxClient` takes them. Without a `retry` option, `WOLKVOX_RETRY_BACKOFF` may set
+    the backoff (`retry_from_env`)."""
     from ..client import WolkvoxClient
 
+    if "retry" not in client_options:
+        policy = retry_from_env(os.environ)
+        if policy is not None:
+            client_options = {**client_options, "retry": policy}
     return WolkvoxClient(
         target.base_url,
         target.token,
@@ -64,6 +69,26 @@ def open_client(
         interrupted=interrupted,
         **client_options,
     )
+
+
+def retry_from_env(environ: Mapping[str, str]) -> Any:
+    """`WOLKVOX_RETRY_BACKOFF=BASE[,CAP]` (seconds, defaults 0.5 and 8): the full-jitter
+    backoff of the client's retries, e.g. `0.1,1` on a CI runner that should give up fast.
+    None when unset; a ConfigError naming the variable when it is not two finite numbers."""
+    text = environ.get("WOLKVOX_RETRY_BACKOFF", "").strip()
+    if not text:
+        return None
+    from ..client import RetryPolicy
+
+    try:
+        base, _, cap = text.partition(",")
+        values = [float(base), float(cap) if cap.strip() else max(8.0, float(base))]
+        return RetryPolicy(base=values[0], cap=values[1])
+    except (ValueError, ConfigError):
+        raise ConfigError(
+            f"WOLKVOX_RETRY_BACKOFF={text!r}: expected BASE[,CAP] in seconds, finite and "
+            "not negative (e.g. 0.5,8)"
+        ) from None
 
 
 def plan_operation(

@@ -18,7 +18,7 @@ BENCH = Path(__file__).parents[2] / "bench" / "run.py"
 def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--out", str(out)],
+        [sys.executable, str(BENCH), "--quick", "--runs", "1", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
