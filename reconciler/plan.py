@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from .errors import PlanError, UnsafePlan
+from .thresholds import Thresholds
 from .vocabulary import CampaignType
 
 __all__ = [
@@ -216,19 +217,6 @@ class Fingerprint:
             data.get("digest"),
             dict(seen) if isinstance(seen, Mapping) else None,
         )
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """octoDNS-style safety limits; apply refuses past them unless forced.
-
-    `max_stop_pct` applies only once the operation has at least `min_campaigns` live
-    campaigns, so that stopping 1 of 2 does not count as "50 %"."""
-
-    max_clears: int = 5
-    max_stop_pct: float = 30.0
-    min_campaigns: int = 10
-    max_deletes: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ escape text: once cut, a part of a secret can no longer be recognized.
 
 from __future__ import annotations
 
-import hashlib
-import html
 import os
 import re
 from functools import lru_cache
@@ -45,6 +43,8 @@ class Secret:
 
     def fingerprint(self) -> str:
         """A short, one-way digest: safe in lock files and plans to tell tokens apart."""
+        import hashlib  # here, not at the top: a cold `validate` never needs it
+
         return hashlib.sha256(self._value.encode()).hexdigest()[:12]
 
     def redact(self, text: str) -> str:
@@ -97,6 +97,8 @@ def _pattern(value: str) -> re.Pattern[str]:
 def _any_form(char: str) -> str:
     """A regex for one character of a secret in any of the forms in the module docstring."""
     code = ord(char)
+    import html
+
     forms = {re.escape(char), re.escape(html.escape(char)), rf"&#0*{code};"}
     forms.add(rf"&#(?i:x0*{code:x});")
     # percent-encoding of its UTF-8 bytes, in either case, possibly encoded again (%2541)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import math
 import os
 import sys
@@ -12,8 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..plan import Thresholds
-from ..secret import redact_all
+from ..thresholds import Thresholds
 
 __all__ = [
     "color_enabled",
@@ -200,14 +198,19 @@ def color_enabled(no_color: bool, stream: Any = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-class _RedactingFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return redact_all(super().format(record))
-
-
 def setup_logging(verbosity: int) -> None:
     """-v: every API call at INFO on stderr; -vv: DEBUG. Each line passes through
     `redact_all`, so even a bug elsewhere cannot print the token."""
+    if verbosity <= 0 and "logging" not in sys.modules:
+        return  # nothing logs yet, and logging's defaults are ours: a cold start skips it
+    import logging
+
+    from ..secret import redact_all
+
+    class _RedactingFormatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return redact_all(super().format(record))
+
     logger = logging.getLogger("reconciler")
     logger.handlers.clear()
     if verbosity <= 0:

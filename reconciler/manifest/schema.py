@@ -7,7 +7,6 @@ the allowed keys or values and suggesting the closest one.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -61,7 +60,9 @@ def schema() -> Mapping[str, Any]:
 @lru_cache(maxsize=1)
 def schema_digest() -> str:
     """Changes whenever the shipped schema does (a key of the parse cache)."""
-    return hashlib.sha256(schema_text().encode("utf-8")).hexdigest()[:32]
+    from .cache import content_hash  # blake2b, without loading OpenSSL
+
+    return content_hash(schema_text().encode("utf-8"))[:32]
 
 
 @lru_cache(maxsize=1)
