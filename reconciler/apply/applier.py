@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -224,13 +225,13 @@ class _Run:
     # -- coordination ------------------------------------------------------------------
 
     def phase(self, actions: list[Action]) -> None:
-        pending = list(actions)
+        pending = deque(actions)  # popped from the left: a list would cost O(n²) at 100,000
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             in_flight: dict[Future[tuple[Outcome, ApiError | None]], int] = {}
             while pending or in_flight:
                 while pending and len(in_flight) < self.concurrency:
                     index = self._next_index()
-                    action = self._resolve(pending.pop(0))
+                    action = self._resolve(pending.popleft())
                     reason = self._skip_reason(action)
                     if reason is not None:
                         self._finish(

@@ -2,8 +2,9 @@
 
 Per request, in this order: a known path → the `wolkvox-token` header (401 missing,
 403 unknown) → the token's daily quota and simultaneous-request limit (403) → the
-fault draw → `--latency-ms` → the fault, if one was drawn (nothing changed yet) →
-the endpoint → the drop-after-commit fault, if drawn and the request changed state.
+fault draw → the fault, if one was drawn (nothing changed yet) → the endpoint → the
+answer, or the drop-after-commit fault if drawn and the request changed state, sent
+`--latency-ms` after the request arrived (the simulator's own work included).
 """
 
 from __future__ import annotations
@@ -135,19 +136,20 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = error_reply(
                     403, MESSAGES["concurrency"].format(limit=config.max_concurrent)
                 )
-        self._delay()
+        self._delay(started)
         self._send(reply, head, started)
 
     def _admitted(
         self, token: str, path: str, query: str, body: bytes, head: bool, started: float
     ) -> None:
         plan = self.server.faults.draw()
-        self._delay()
         if plan.before is Fault.DROP:
+            self._delay(started)
             self._drop("fault before handling")
             return
         if plan.before in (Fault.HTTP_500, Fault.HTTP_503):
             status = int(plan.before.value)
+            self._delay(started)
             self._send(error_reply(status, "SIMULATED FAILURE, NOTHING CHANGED"), head, started)
             return
         try:
@@ -160,14 +162,19 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             log.exception("internal error handling %s %s", self.command, path)
             reply = error_reply(500, "INTERNAL SIMULATOR ERROR")
+        self._delay(started)
         if reply.committed and plan.drop_after_commit:
             self._drop("fault after commit")
             return
         self._send(reply, head, started)
 
-    def _delay(self) -> None:
+    def _delay(self, started: float) -> None:
+        """`--latency-ms`: the answer leaves that long after the request arrived, the
+        simulator's own work included (it is not added on top)."""
         if self.server.config.latency_ms:
-            time.sleep(self.server.config.latency_ms / 1000)
+            left = self.server.config.latency_ms / 1000 - (time.monotonic() - started)
+            if left > 0:
+                time.sleep(left)
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
