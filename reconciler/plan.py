@@ -187,6 +187,12 @@ class Finding:
         )
 
 
+#: the live facts a fingerprint's `seen` lists, in this order (null: not listed)
+SEEN_FIELDS = (
+    "name", "type", "status", "records", "description", "speed", "turbo_dial", "skill_id",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What the plan saw of one campaign it manages: its live id and digest, or None for
@@ -196,7 +202,15 @@ class Fingerprint:
     campaign: str
     campaign_id: str | None
     digest: str | None
-    seen: Mapping[str, Any] | None = field(default=None, compare=False)
+    #: the facts as a mapping (read from a saved plan), or anything with `facts()` (the
+    #: live campaign itself, while planning: no copy is made until the plan is saved)
+    seen: Any = field(default=None, compare=False)
+
+    def facts(self) -> Mapping[str, Any] | None:
+        if self.seen is None or isinstance(self.seen, Mapping):
+            return self.seen
+        facts: Mapping[str, Any] = self.seen.facts()
+        return facts
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -204,19 +218,18 @@ class Fingerprint:
             "campaign_id": self.campaign_id,
             "digest": self.digest,
         }
-        if self.seen is not None:
-            data["seen"] = dict(self.seen)
+        facts = self.facts()
+        if facts is not None:  # a list in a fixed order: 100,000 of them add up
+            data["seen"] = [facts.get(name) for name in SEEN_FIELDS]
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fingerprint:
         seen = data.get("seen")
-        return cls(
-            data["campaign"],
-            data.get("campaign_id"),
-            data.get("digest"),
-            dict(seen) if isinstance(seen, Mapping) else None,
-        )
+        facts = None
+        if isinstance(seen, list) and len(seen) == len(SEEN_FIELDS):
+            facts = {k: v for k, v in zip(SEEN_FIELDS, seen, strict=True) if v is not None}
+        return cls(data["campaign"], data.get("campaign_id"), data.get("digest"), facts)
 
 
 @dataclass(frozen=True)

@@ -126,28 +126,37 @@ def _unsigned(saved: SavedPlan) -> dict[str, Any]:
         "manifests": [{"path": m.path, "sha256": m.sha256} for m in saved.manifests],
     }
     data.update(saved.plan.to_dict())
-    # the token is never put in a plan; should a live or manifest value hold it anyway,
-    # it is redacted like everything the CLI prints, and the signature covers that text
-    redacted: dict[str, Any] = json.loads(redact_all(json.dumps(data, ensure_ascii=True)))
-    return redacted
+    return data
 
 
-def _canonical(data: Mapping[str, Any]) -> bytes:
+def _canonical(data: Mapping[str, Any]) -> str:
+    """The document without its signature as canonical JSON: sorted keys, ASCII, no
+    spaces (json's C encoder: fast, and what the signature covers)."""
     body = {k: v for k, v in data.items() if k != "signature"}
-    return json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":")).encode()
+    return json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def _mac(canonical: str, token: Secret) -> str:
+    key = hashlib.sha256(_KEY_LABEL + token.reveal().encode()).digest()
+    return _SIGNATURE_PREFIX + hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _sign(data: Mapping[str, Any], token: Secret) -> str:
-    key = hashlib.sha256(_KEY_LABEL + token.reveal().encode()).digest()
-    return _SIGNATURE_PREFIX + hmac.new(key, _canonical(data), hashlib.sha256).hexdigest()
+    return _mac(_canonical(data), token)
 
 
 def plan_document(saved: SavedPlan, token: Secret | None = None) -> dict[str, Any]:
     """The JSON document of `saved` (what `plan --json` prints and `--out` writes), signed
-    when `token` is given."""
+    when `token` is given. The token is never put in a plan; should a live or manifest
+    value hold it anyway, it is redacted like everything the CLI prints, and the signature
+    covers the redacted text."""
     data = _unsigned(saved)
+    canonical = _canonical(data)
+    redacted = redact_all(canonical)
+    if redacted != canonical:  # rare: parsed back from the redacted text
+        data = json.loads(redacted)
     if token is not None:
-        data["signature"] = _sign(data, token)
+        data["signature"] = _mac(redacted, token)
     return data
 
 
@@ -166,10 +175,16 @@ def verify_signature(data: Mapping[str, Any], token: Secret, source: str) -> Non
         )
 
 
-def write_plan(saved: SavedPlan, path: str | Path, token: Secret) -> None:
-    """Write `saved`, signed, to `path` atomically; a PlanError (naming the file) on failure."""
+def write_plan(
+    saved: SavedPlan,
+    path: str | Path,
+    token: Secret,
+    document: Mapping[str, Any] | None = None,
+) -> None:
+    """Write `saved`, signed, to `path` atomically; a PlanError (naming the file) on failure.
+    `document`: its signed document when already made (`plan_document`)."""
     target = Path(path)
-    text = render_json(plan_document(saved, token))
+    text = render_json(document if document is not None else plan_document(saved, token))
     directory = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

@@ -181,7 +181,7 @@ class _Builder:
             return
         self.bound[current.campaign_id] = c.name
         self.fingerprints.append(
-            Fingerprint(c.name, current.campaign_id, current.fingerprint(), current.facts())
+            Fingerprint(c.name, current.campaign_id, current.fingerprint(), current)
         )
         if c.state is DesiredState.ABSENT:
             self._delete(c, current)
@@ -376,9 +376,7 @@ class _Builder:
                     )
                 )
             elif policy == "stop" and lc.status is LiveStatus.STARTED:
-                self.fingerprints.append(
-                    Fingerprint(lc.name, lc.campaign_id, lc.fingerprint(), lc.facts())
-                )
+                self.fingerprints.append(Fingerprint(lc.name, lc.campaign_id, lc.fingerprint(), lc))
                 self.actions.append(
                     Action(
                         ActionKind.STOP,

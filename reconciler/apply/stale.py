@@ -33,10 +33,11 @@ def stale_reasons(plan: Plan, live: Sequence[LiveCampaign]) -> list[str]:
             reasons.append(f"{fp.campaign} (id {fp.campaign_id}): no longer in the live list")
         elif now.fingerprint() != fp.digest:  # the cheap comparison found a change
             moved = ""
-            if fp.seen is not None:
+            seen = fp.facts()
+            if seen is not None:
                 from ..explain import explain_changes  # deepdiff, only for what changed
 
-                moved = "; ".join(explain_changes(fp.seen, now.facts()))
+                moved = "; ".join(explain_changes(seen, now.facts()))
             reasons.append(
                 f"{fp.campaign} (id {fp.campaign_id}): changed since planned, now "
                 f"{now.status.value} with {now.records} records" + (f" ({moved})" if moved else "")

@@ -78,7 +78,7 @@ def plan(
         raise UsageError("--json and --markdown are exclusive: choose one output format")
     setup_logging(verbose)
     # imported here so that `--help` and usage errors cost no import of the client stack
-    from ..render import render_json, render_markdown, render_text
+    from ..render import render_markdown, render_text
     from ..workflow import run_plan
 
     result = run_plan(
@@ -97,15 +97,20 @@ def plan(
         click.echo(redact_all(note), err=True)
     made = result.saved.plan
     if as_json:
-        rendered = render_json(result.document)
-    elif as_markdown:
-        rendered = render_markdown(made)
-        rendered = rendered if rendered.endswith("\n") else rendered + "\n"
+        from ..render.json_ import iter_json
+
+        # a live value (a description typed in the console) could hold the token: the plan
+        # shows live values, so it is redacted like every other line the CLI prints; in
+        # pieces, so that a 100,000-campaign plan is never one more string in memory
+        for piece in iter_json(result.document):
+            click.echo(redact_all(piece), nl=False)
     else:
-        rendered = render_text(made, color=color_enabled(no_color))
-    # a live value (a description typed in the console) could hold the token: the plan
-    # shows live values, so it is redacted like every other line the CLI prints
-    click.echo(redact_all(rendered), nl=False)
+        if as_markdown:
+            rendered = render_markdown(made)
+            rendered = rendered if rendered.endswith("\n") else rendered + "\n"
+        else:
+            rendered = render_text(made, color=color_enabled(no_color))
+        click.echo(redact_all(rendered), nl=False)
     if made.errors:
         n = len(made.errors)
         raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")

@@ -172,12 +172,12 @@ def run_plan(
         shown = None
         if check_quota:
             shown = budget(client, desired.operation).describe(saved.plan.api_calls)
+    document = plan_document(saved, target.token)
     if out:
         # written even when the plan has errors: a stale plan from an earlier run must not be
         # left at the path CI hands to apply, and apply refuses a plan with errors anyway
-        write_plan(saved, out, target.token)
+        write_plan(saved, out, target.token, document)
     notes = (record.problem,) if record.problem else ()
-    document = plan_document(saved, target.token)
     return PlanResult(saved, document, tuple(live), target, shown, notes)
 
 

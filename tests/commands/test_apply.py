@@ -134,6 +134,8 @@ def test_a_stale_saved_plan_is_refused_with_nothing_executed(
     assert result.returncode == 1
     assert "saved plan is stale" in result.stderr
     assert "inbound-a (id 11)" in result.stderr
+    # field by field, from what the saved plan saw (deepdiff)
+    assert "(status: 'Stopped' → 'Started')" in result.stderr
     assert campaigns(sim) == before
     journal = tmp_path / ".wolkvox-reconciler" / "journal.jsonl"
     assert not [e for e in read_journal(journal) if e["event"] == "attempt"]
