@@ -340,7 +340,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
 
     size, latency = (20, 20) if args.quick else (200, 50)
     print(f"apply, {size} starts at {latency} ms latency …", flush=True)
-    applies = apply_runs(ours, size, latency, base, work, 2 if args.quick else 3)
+    applies = apply_runs(ours, size, latency, base, work, 1 if args.quick else 3)
     results["apply"] = {str(c): r for c, r in applies.items()}
     for concurrency, result in applies.items():
         checks.append(
@@ -362,7 +362,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
             )
         )
 
-    n = 150 if args.quick else 1000
+    n = 100 if args.quick else 1000
     print(f"in process, {n:,} vs {10 * n:,} campaigns …", flush=True)
     inprocess = json.loads(
         subprocess.run(
