@@ -149,14 +149,15 @@ def plan_document(saved: SavedPlan, token: Secret | None = None) -> dict[str, An
     """The JSON document of `saved` (what `plan --json` prints and `--out` writes), signed
     when `token` is given. The token is never put in a plan; should a live or manifest
     value hold it anyway, it is redacted like everything the CLI prints, and the signature
-    covers the redacted text."""
+    covers the redacted text (unsigned, the caller redacts what it prints)."""
     data = _unsigned(saved)
+    if token is None:  # unsigned: printed only, redacted where it is printed
+        return data
     canonical = _canonical(data)
     redacted = redact_all(canonical)
     if redacted != canonical:  # rare: parsed back from the redacted text
         data = json.loads(redacted)
-    if token is not None:
-        data["signature"] = _mac(redacted, token)
+    data["signature"] = _mac(redacted, token)
     return data
 
 

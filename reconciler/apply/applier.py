@@ -292,6 +292,7 @@ class _Run:
             "outcome",
             action,
             outcome.campaign_id,
+            durable=False,  # the next attempt's fsync (or run-end's) covers it
             result=outcome.status,
             error=outcome.error,
             duration=round(outcome.duration, 3),
@@ -300,12 +301,21 @@ class _Run:
         if self.on_outcome is not None:
             self.on_outcome(outcome)
 
-    def _record(self, event: str, action: Action, campaign_id: str | None, **extra: object) -> None:
+    def _record(
+        self,
+        event: str,
+        action: Action,
+        campaign_id: str | None,
+        *,
+        durable: bool = True,
+        **extra: object,
+    ) -> None:
         if self.journal is None:
             return
         fields = {k: v for k, v in extra.items() if v is not None}
         self.journal.record(
             event,
+            durable=durable,
             campaign=action.campaign,
             campaign_id=campaign_id,
             action=action.kind.value,

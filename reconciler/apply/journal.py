@@ -8,6 +8,7 @@ cut short by a crash mid-write is skipped by `read_journal`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -42,7 +43,9 @@ class Journal:
             ) from None
         self._fd: int | None = fd
 
-    def record(self, event: str, **fields: Any) -> None:
+    def record(self, event: str, *, durable: bool = True, **fields: Any) -> None:
+        """Append one line. `durable=False` skips its fsync: the next durable line (the next
+        `attempt`, or `run-end`) makes it durable too, before anything else is sent."""
         entry = {
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "run": self.run_id,
@@ -56,7 +59,8 @@ class Journal:
                 raise ValueError("journal is closed")
             try:
                 os.write(self._fd, line.encode())
-                os.fsync(self._fd)
+                if durable:
+                    os.fsync(self._fd)
             except OSError as exc:
                 # an apply that cannot keep its record must not go on changing things
                 raise ApplyError(
@@ -66,6 +70,8 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             if self._fd is not None:
+                with contextlib.suppress(OSError):
+                    os.fsync(self._fd)
                 os.close(self._fd)
                 self._fd = None
 

@@ -172,7 +172,9 @@ def run_plan(
         shown = None
         if check_quota:
             shown = budget(client, desired.operation).describe(saved.plan.api_calls)
-    document = plan_document(saved, target.token)
+    # signed only when saved: `apply --plan` executes only a plan `--out` wrote; what
+    # `--json` prints is for people and tools (and is redacted where it is printed)
+    document = plan_document(saved, target.token if out else None)
     if out:
         # written even when the plan has errors: a stale plan from an earlier run must not be
         # left at the path CI hands to apply, and apply refuses a plan with errors anyway

@@ -365,11 +365,19 @@ def test_a_stale_refusal_lists_at_most_ten_campaigns_then_a_count() -> None:
     assert lines[-1].strip() == "… and 5 more" and len(lines) == 12
 
 
-def test_the_signed_document_holds_no_token(manifest: Path, client: FakeClient) -> None:
-    result = run_plan([str(manifest)], endpoint=ENDPOINT, environ=ENV,
+def test_the_signed_document_holds_no_token(
+    manifest: Path, client: FakeClient, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    result = run_plan([str(manifest)], endpoint=ENDPOINT, environ=ENV, out=str(out),
                       client_factory=client.factory)  # fmt: skip
     text = json.dumps(plan_document(result.saved, result.target.token))
     assert TOKEN not in text and str(result.document["signature"]).startswith("hmac-sha256:")
+    assert TOKEN not in out.read_text()
+    # what --json prints without --out is not signed: apply executes only saved plans
+    printed = run_plan([str(manifest)], endpoint=ENDPOINT, environ=ENV,
+                       client_factory=client.factory)  # fmt: skip
+    assert "signature" not in printed.document
 
 
 def test_a_plan_over_the_calls_left_today_is_refused_before_any_change(
