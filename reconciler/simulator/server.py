@@ -125,10 +125,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             admission = self.server.gate.enter(token)
             if admission is Admission.ADMITTED:
+                self._slot: str | None = token
                 try:
                     self._admitted(token, url.path, url.query, body, head, started)
                 finally:
-                    self.server.gate.leave(token)
+                    self._release()
                 return
             if admission is Admission.QUOTA_EXCEEDED:
                 reply = error_reply(403, MESSAGES["quota"])
@@ -208,6 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(payload)
+        # written: the slot is free (a client that sends its next request at once must
+        # not find it still held by this thread, which has yet to return)
+        self._release()
         log.info(
             "%s %s → %d (%.0f ms)",
             self.command,
@@ -216,9 +220,19 @@ class _Handler(BaseHTTPRequestHandler):
             (time.monotonic() - started) * 1000,
         )
 
+    def _release(self) -> None:
+        """Give the token's slot back (once): when the answer is written, or the
+        connection dropped."""
+        token, self._slot = getattr(self, "_slot", None), None
+        if token is not None:
+            self.server.gate.leave(token)
+
     def _drop(self, why: str) -> None:
-        """Close the connection without a byte of answer, as a network failure would."""
+        """Close the connection without a byte of answer, as a network failure would. The
+        slot is given back first: the client sees the drop at once and may well send its
+        next request before this thread has returned."""
         log.info("%s %s → dropped (%s)", self.command, self.path, why)
+        self._release()
         self.close_connection = True
         with contextlib.suppress(OSError):  # the client may have gone already
             self.connection.shutdown(socket.SHUT_RDWR)
