@@ -307,6 +307,26 @@ class Plan:
                 )
         return reasons
 
+    def budget_warnings(
+        self, daily_quota: int | None, thresholds: Thresholds
+    ) -> tuple[Finding, ...]:
+        """A `quota` warning when apply would spend more than `operation.daily_quota`, and
+        a `threshold` warning per limit apply would refuse without `--force`."""
+        found = []
+        if daily_quota is not None and self.api_calls > daily_quota:
+            found.append(
+                Finding(
+                    FindingKind.QUOTA,
+                    f"apply will make {self.api_calls} API calls, more than "
+                    f"operation.daily_quota {daily_quota}; it would run out of tokens part-way",
+                )
+            )
+        for reason in self.threshold_violations(thresholds):
+            found.append(
+                Finding(FindingKind.THRESHOLD, f"apply will refuse without --force: {reason}")
+            )
+        return tuple(found)
+
     def check_safety(self, thresholds: Thresholds, *, force: bool = False) -> None:
         if self.errors:
             raise PlanError(

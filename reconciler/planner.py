@@ -97,7 +97,7 @@ def make_plan(
         plan,
         warnings=plan.warnings
         + _selection_warnings(desired, targets)
-        + _budget_warnings(plan, desired.operation, thresholds),
+        + plan.budget_warnings(desired.operation.daily_quota, thresholds),
     )
 
 
@@ -387,21 +387,3 @@ class _Builder:
                         why=ActionReason.UNMANAGED,
                     )
                 )
-
-
-def _budget_warnings(
-    plan: Plan, operation: Operation, thresholds: Thresholds
-) -> tuple[Finding, ...]:
-    found = []
-    quota = operation.daily_quota
-    if quota is not None and plan.api_calls > quota:
-        found.append(
-            Finding(
-                FindingKind.QUOTA,
-                f"apply will make {plan.api_calls} API calls, more than operation.daily_quota "
-                f"{quota}; it would run out of tokens part-way",
-            )
-        )
-    for reason in plan.threshold_violations(thresholds):
-        found.append(Finding(FindingKind.THRESHOLD, f"apply will refuse without --force: {reason}"))
-    return tuple(found)

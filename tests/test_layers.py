@@ -69,6 +69,6 @@ def test_the_commands_go_through_the_core() -> None:
 
 def test_no_module_is_over_about_400_lines() -> None:
     long = {str(p.relative_to(PACKAGE)): n for p in modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420}  # fmt: skip
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}  # fmt: skip
     assert not long, long
     assert len((PACKAGE / "commands" / "apply.py").read_text().splitlines()) <= 155
