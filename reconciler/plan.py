@@ -90,10 +90,8 @@ class ActionReason(str, Enum):
 class FindingKind(str, Enum):
     """The machine-readable kind of a warning or an error (shown in brackets)."""
 
-    DRIFT = "drift"
     UNMANAGED = "unmanaged"
     DUPLICATE_LIVE_NAME = "duplicate-live-name"
-    TYPE_MISMATCH = "type-mismatch"
     PROTECTED = "protected"
     UNVERIFIABLE = "unverifiable"  # a field the list cannot show, with no last-applied record
     UNKNOWN_SKILL = "unknown-skill"

@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import ApplyError
 from ..fields import from_vendor
 from ..plan import Action, ActionKind
+from ..secret import redact_all
 
 __all__ = ["LastApplied", "record_path"]
 
@@ -91,7 +92,8 @@ class LastApplied:
     def save(self) -> None:
         if self._unsaved == 0 and self.path.exists():
             return
-        text = json.dumps({"version": _VERSION, "campaigns": self.data}, sort_keys=True)
+        # redacted like every file we write: edit_campaign's answer is the vendor's text
+        text = redact_all(json.dumps({"version": _VERSION, "campaigns": self.data}, sort_keys=True))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".last-applied.", dir=self.path.parent)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+
+from reconciler.apply.applier import recheck_waits_within
+from reconciler.client import RetryPolicy
+from reconciler.errors import ConfigError
+from reconciler.workflow.planning import retry_from_env
+
+
+def test_the_retry_backoff_comes_from_the_environment_or_is_the_default() -> None:
+    assert retry_from_env({}) is None
+    assert retry_from_env({"WOLKVOX_RETRY_BACKOFF": "0.1,1"}) == RetryPolicy(base=0.1, cap=1.0)
+    assert retry_from_env({"WOLKVOX_RETRY_BACKOFF": "0.5"}) == RetryPolicy(base=0.5, cap=8.0)
+    for bad in ("nan", "1,inf", "-1", "fast", "1,2,3"):
+        with pytest.raises(ConfigError, match="WOLKVOX_RETRY_BACKOFF"):
+            retry_from_env({"WOLKVOX_RETRY_BACKOFF": bad})
+
+
+def test_recheck_waits_double_from_one_second_and_add_up_to_the_total() -> None:
+    assert recheck_waits_within(15) == (1.0, 2.0, 4.0, 8.0)
+    assert recheck_waits_within(0) == (0.0,)
+    assert recheck_waits_within(0.35) == (0.35,)
+    assert sum(recheck_waits_within(10)) == 10
