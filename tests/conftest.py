@@ -20,17 +20,20 @@ def _private_lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def simulator(tmp_path: Path) -> Iterator[Callable[..., Simulator]]:
-    """Factory: `simulator(seed=None, *extra_args) -> Simulator`.
+    """Factory: `simulator(seed=None, *extra_args, process=False) -> Simulator`.
 
-    Runs the installed `wolkvox-reconciler simulate --port 0 --random-seed 1 [--seed F]
-    *extra_args` as a subprocess on 127.0.0.1 and waits until it listens; every simulator
-    started is stopped at teardown (SIGTERM, then kill). `seed` is the seed file's content
+    Serves `wolkvox-reconciler simulate --port 0 --random-seed 1 [--seed F] *extra_args`
+    on 127.0.0.1, from a thread of this process or (`process=True`) as the installed
+    console script in a subprocess, and waits until it listens; every simulator started
+    is stopped at teardown. `seed` is the seed file's content
     (`{"campaigns": [...]}`), written as YAML in `tmp_path`. A `--token T` among the
     extra args becomes `Simulator.token` (the first one, if repeated).
     """
     started: list[Simulator] = []
 
-    def start(seed: dict[str, Any] | None = None, *extra_args: str) -> Simulator:
+    def start(
+        seed: dict[str, Any] | None = None, *extra_args: str, process: bool = False
+    ) -> Simulator:
         args = ["--port", "0", "--random-seed", "1"]
         if seed is not None:
             seed_file = tmp_path / f"seed-{len(started)}.yaml"
@@ -40,7 +43,7 @@ def simulator(tmp_path: Path) -> Iterator[Callable[..., Simulator]]:
         token = DEFAULT_SIMULATOR_TOKEN
         if "--token" in extra_args:
             token = extra_args[extra_args.index("--token") + 1]
-        sim = Simulator(tmp_path, args, token)
+        sim = Simulator(tmp_path, args, token, process=process)
         started.append(sim)
         return sim
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,29 +20,100 @@ CLI = (
 )
 
 
+#: set to 1 to run every `run_cli` and every simulator as a real process, as before the
+#: suite ran them in-process (slower; the tests that need a process always use one)
+ALWAYS_A_PROCESS = os.environ.get("RECONCILER_TESTS_IN_PROCESSES") == "1"
+
+
 def run_cli(
     *args: str,
     env: Mapping[str, str] | None = None,
     input: str | None = None,
     cwd: str | Path | None = None,
     timeout: float = 120,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `wolkvox-reconciler` console script, as a user would."""
+    """`wolkvox-reconciler *args`, as a user would run it: in this process through the
+    console script's own entry point (`reconciler.cli:main`, its exit code, stdout and
+    stderr, an environment of exactly `env` over ours), or with `process=True` as the
+    installed console script in a subprocess, for what needs a real process (signals,
+    kill -9, two runs at once, what a crash or a log handler could print)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
     full_env["NO_COLOR"] = "1"
     # the client's retries back off for milliseconds, not seconds: the same retries, run
     # without waiting out the production backoff (its rule is unit-tested in tests/client)
     full_env["WOLKVOX_RETRY_BACKOFF"] = "0.005,0.05"
     full_env.update(env or {})
-    return subprocess.run(
-        [CLI, *args],
-        env=full_env,
-        input=input,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    if process or ALWAYS_A_PROCESS or threading.current_thread() is not threading.main_thread():
+        return subprocess.run(
+            [CLI, *args],
+            env=full_env,
+            input=input,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    return _in_process(list(args), full_env, input or "", cwd)
+
+
+def _in_process(
+    args: list[str], env: dict[str, str], input: str, cwd: str | Path | None
+) -> subprocess.CompletedProcess[str]:
+    """`main(args)` with this process's environment, directory, standard streams, signal
+    handlers, logging and known secrets swapped for the run's own, and all restored."""
+    import io
+    import logging
+    import signal
+
+    from reconciler import secret
+    from reconciler.cli import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    saved_secrets = set(secret._KNOWN)
+    logger = logging.getLogger("reconciler")
+    saved_logger = logger.level, logger.propagate, list(logger.handlers)
+    out, err = io.BytesIO(), io.BytesIO()
+    code: int = 0
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
+        sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+        sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+        streams = (
+            sys.stdin,
+            sys.stdout,
+            sys.stderr,
+        )  # alive until read: closing one closes its bytes
+        try:
+            main(args)
+        except SystemExit as exit_:
+            if isinstance(exit_.code, str):  # as the interpreter does with sys.exit("text")
+                print(exit_.code, file=sys.stderr)
+                code = 1
+            else:
+                code = exit_.code or 0
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for sig, handler in saved_signals.items():
+            signal.signal(sig, handler)
+        secret._KNOWN.clear()
+        secret._KNOWN.update(saved_secrets)
+        logger.setLevel(saved_logger[0])
+        logger.propagate, logger.handlers[:] = saved_logger[1:]
+    stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    del streams
+    return subprocess.CompletedProcess(["wolkvox-reconciler", *args], code, stdout, stderr)
 
 
 # -- the simulator, run as a user would: the installed console script, a real socket --------
@@ -51,14 +123,23 @@ DEFAULT_SIMULATOR_TOKEN = "simulator-token"
 
 
 class Simulator:
-    """One `wolkvox-reconciler simulate` subprocess (see the `simulator` fixture)."""
+    """One simulator on 127.0.0.1 (see the `simulator` fixture), started from `simulate`'s
+    own options: served by a thread of this process, or with `process=True` by the
+    installed `wolkvox-reconciler simulate` as a subprocess (for signals, kill -9 and its
+    exit code). Either way a real HTTP server on a real socket."""
 
-    def __init__(self, workdir: Path, args: list[str], token: str) -> None:
+    def __init__(
+        self, workdir: Path, args: list[str], token: str, *, process: bool = False
+    ) -> None:
         self.workdir = workdir
         self.args = args
         self.token = token
+        self.process = process or ALWAYS_A_PROCESS
         self.url = ""
         self.proc: subprocess.Popen[str] | None = None
+        self._server: Any = None
+        self._log: Any = None
+        self._thread: threading.Thread | None = None
         self._http: httpx.Client | None = None
         self.stderr_path = workdir / f"simulator-{id(self)}.stderr"
         self.start()
@@ -68,16 +149,43 @@ class Simulator:
         return {"WOLKVOX_TOKEN": self.token, "WOLKVOX_ENDPOINT": self.url}
 
     def start(self, extra: list[str] | None = None) -> None:
+        # one client, made here (not lazily: threads would race): a new one per call
+        # would cost ~50 ms (its TLS context)
+        self._http = self._http or httpx.Client()
+        if self.process:
+            self._start_process([*self.args, *(extra or [])])
+        else:
+            self._start_thread([*self.args, *(extra or [])])
+
+    def _start_thread(self, args: list[str]) -> None:
+        import logging
+
+        from reconciler.commands.simulate import open_server, simulate
+
+        # the request log (warnings only, as `simulate` without -v) goes to this
+        # simulator's file, never into the output of a command run in this process
+        log = logging.getLogger("reconciler.simulator")
+        log.propagate = False
+        log.setLevel(logging.WARNING)
+        self._log = logging.FileHandler(self.stderr_path, delay=True)
+        log.handlers[:] = [self._log]
+        with simulate.make_context("simulate", list(args)) as ctx:
+            options = {k: v for k, v in ctx.params.items() if k != "verbose"}
+        self._server = open_server(**options)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        self.url = self._server.url
+
+    def _start_process(self, args: list[str]) -> None:
         import select
         import time
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("WOLKVOX_")}
-        # one client, made here (not lazily: threads would race): a new one per call
-        # would cost ~50 ms (its TLS context)
-        self._http = self._http or httpx.Client()
         with open(self.stderr_path, "ab") as stderr:
             self.proc = subprocess.Popen(
-                [CLI, "simulate", *self.args, *(extra or [])],
+                [CLI, "simulate", *args],
                 stdout=subprocess.PIPE,
                 stderr=stderr,  # a file, not a pipe: a full pipe would stall the server
                 stdin=subprocess.DEVNULL,
@@ -101,12 +209,23 @@ class Simulator:
         raise RuntimeError(f"simulator did not start: {self.stderr_path.read_text()}")
 
     def stop(self) -> int | None:
-        """SIGTERM, then kill after 10 s; the exit code (None if it had to be killed)."""
-        if self.proc is None:
-            return None
+        """Stop serving: the thread's server shut down and its store closed (0), or the
+        process sent SIGTERM, then killed after 10 s (its exit code; None if killed)."""
         if self._http is not None:
             self._http.close()
             self._http = None
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.stopping = True  # as on SIGTERM: a request in flight may meet a closed store
+            server.shutdown()
+            assert self._thread is not None
+            self._thread.join()
+            server.server_close()
+            server.store.close()
+            self._log.close()
+            return 0
+        if self.proc is None:
+            return None
         proc, self.proc = self.proc, None
         code: int | None = proc.poll()
         if code is None:

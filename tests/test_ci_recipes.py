@@ -4,6 +4,7 @@ command and flag they call exists."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -162,6 +163,10 @@ def test_pre_commit_try_repo_runs_the_validate_hook(tmp_path: Path) -> None:
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(tmp_path),
+        # the wheels pip has already fetched for this machine (the hook's environment
+        # needs the project's own dependencies; nothing else is shared with the user)
+        "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
+        **{k: v for k, v in os.environ.items() if k.startswith("PIP_") and k != "PIP_CACHE_DIR"},
     }
     command = [
         sys.executable,

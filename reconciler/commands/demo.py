@@ -154,6 +154,9 @@ def _simulator(seed: Path, token: str) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover - a stuck simulator
             process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def _step(args: Sequence[str], env: dict[str, str], cwd: str | None, color: bool) -> int:

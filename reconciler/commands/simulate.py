@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -26,7 +27,7 @@ from ..simulator import (
 from .help import epilog, verbose_option
 from .simulate_seed import seed_from_manifests
 
-__all__ = ["simulate"]
+__all__ = ["open_server", "simulate"]
 
 _RATE = click.FloatRange(0.0, 1.0)
 #: a day: a longer lag is a typo, and nan/inf would hide every new campaign for ever
@@ -148,7 +149,31 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help='Send `code` as a string ("202"), as some vendor answers do.',
 )
 @verbose_option("simulate")
-def simulate(
+def simulate(verbose: int, **options: Any) -> None:
+    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C.
+
+    \b
+    Example (then plan and apply examples/campaigns.yaml against it):
+      wolkvox-reconciler simulate --seed examples/seed.yaml --port 8765
+    """
+    server = open_server(**options)
+    _log_requests(verbose)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.stop_in_background()
+
+    # Ctrl-C and SIGTERM are the normal way to stop a simulator: exit 0, state saved.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Simulator listening on {server.url}")
+    if not options["tokens"]:
+        click.echo(f"export WOLKVOX_TOKEN={DEFAULT_TOKEN}")
+    sys.stdout.flush()
+    serve(server, on_stop=server.store.close)
+
+
+def open_server(
+    *,
     host: str,
     port: int,
     tokens: tuple[str, ...],
@@ -165,14 +190,9 @@ def simulate(
     no_list_skill_id: bool,
     random_seed: int | None,
     string_codes: bool,
-    verbose: int,
-) -> None:
-    """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C.
-
-    \b
-    Example (then plan and apply examples/campaigns.yaml against it):
-      wolkvox-reconciler simulate --seed examples/seed.yaml --port 8765
-    """
+) -> SimulatorServer:
+    """The server `simulate`'s options describe, bound and seeded, not yet serving (its
+    store is `server.store`). The tests serve it in a thread, with the same options."""
     if any(not t.strip() for t in tokens):
         raise ConfigError("--token must not be empty")
     config = SimulatorConfig(
@@ -195,23 +215,10 @@ def simulate(
         raise ConfigError(f"cannot open the state file {state}: {exc}") from None
     try:
         store.seed(initial.campaigns, initial.skills)
-        server = SimulatorServer(host, port, config, store)
+        return SimulatorServer(host, port, config, store)
     except OSError as exc:
         store.close()
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    _log_requests(verbose)
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        server.stop_in_background()
-
-    # Ctrl-C and SIGTERM are the normal way to stop a simulator: exit 0, state saved.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    click.echo(f"Simulator listening on {server.url}")
-    if not tokens:
-        click.echo(f"export WOLKVOX_TOKEN={DEFAULT_TOKEN}")
-    sys.stdout.flush()
-    serve(server, on_stop=store.close)
 
 
 def _initial(seed: str | None, manifests: Sequence[str]) -> Seed:

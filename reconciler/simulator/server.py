@@ -87,6 +87,15 @@ class SimulatorServer(ThreadingHTTPServer):
         host = str(host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (its timeout, a kill) is a line at -v, not a traceback;
+        anything else is the simulator's own bug, logged whole as a warning."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.info("%s: the client went away (%s)", client_address, type(error).__name__)
+        else:
+            log.warning("internal error answering %s", client_address, exc_info=True)
+
     def stop_in_background(self) -> None:
         """Safe from a signal handler: `shutdown()` would deadlock on the serving thread."""
         self.stopping = True

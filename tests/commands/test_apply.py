@@ -252,11 +252,15 @@ def test_the_token_appears_nowhere_at_v_with_faults_on(
     sim = simulator(SEED, "--token", TOKEN, "--fail-rate", "0.3", "--drop-after-commit-rate", "0.3")
     plan_file = tmp_path / "plan.json"
     outputs = []
-    outputs.append(run_cli("plan", str(manifest), "-v", "--out", str(plan_file), env=sim.env))
-    outputs.append(apply(sim, "--plan", str(plan_file), "--auto-approve", "-vv"))
+    outputs.append(
+        run_cli("plan", str(manifest), "-v", "--out", str(plan_file), env=sim.env, process=True)
+    )
+    outputs.append(apply(sim, "--plan", str(plan_file), "--auto-approve", "-vv", process=True))
     for _ in range(3):
-        outputs.append(apply(sim, str(manifest), "--auto-approve", "-vv", "--continue-on-error"))
-    outputs.append(run_cli("plan", str(manifest), "-vv", "--json", env=sim.env))
+        outputs.append(
+            apply(sim, str(manifest), "--auto-approve", "-vv", "--continue-on-error", process=True)
+        )
+    outputs.append(run_cli("plan", str(manifest), "-vv", "--json", env=sim.env, process=True))
     text = "\n".join(r.stdout + r.stderr for r in outputs)
     state = tmp_path / ".wolkvox-reconciler"
     files = [plan_file, state / "journal.jsonl", *state.glob("apply-*.lock")]
@@ -275,7 +279,7 @@ def test_a_live_value_equal_to_the_token_is_redacted_from_the_shown_plan(
     # that description in its drift warning, and must not print the token with it
     seed = {"campaigns": [row("11", "inbound-a", "preview", "Stopped", 0, TOKEN)]}
     sim = simulator(seed, "--token", TOKEN)
-    result = apply(sim, str(manifest), "--auto-approve")
+    result = apply(sim, str(manifest), "--auto-approve", process=True)
     assert result.returncode == 0, result.stderr
     assert "edit   inbound-a [preview, id 11]: description: live '***'" in result.stdout
     assert TOKEN not in result.stdout + result.stderr

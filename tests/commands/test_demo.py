@@ -71,7 +71,7 @@ def test_drifted_seed_stays_within_the_safety_thresholds(tmp_path: Path) -> None
 
 @pytest.mark.e2e
 def test_demo_converges_on_a_big_manifest_with_pinned_ids(tmp_path: Path) -> None:
-    result = run_cli("demo", big_manifest(tmp_path), cwd=tmp_path)
+    result = run_cli("demo", big_manifest(tmp_path), cwd=tmp_path, process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "\nConverged: a second plan has nothing to do.\n" in result.stdout
 
@@ -79,7 +79,7 @@ def test_demo_converges_on_a_big_manifest_with_pinned_ids(tmp_path: Path) -> Non
 @pytest.mark.e2e
 def test_demo_works_in_an_empty_directory_and_ends_with_next_steps(tmp_path: Path) -> None:
     # `cd "$(mktemp -d)" && wolkvox-reconciler demo`: the example ships in the package
-    result = run_cli("demo", cwd=tmp_path, env={"NO_COLOR": "1"})
+    result = run_cli("demo", cwd=tmp_path, env={"NO_COLOR": "1"}, process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "to create" in out
@@ -130,7 +130,7 @@ def test_every_command_accepts_verbose_after_its_name(command: str) -> None:
 
 @pytest.mark.e2e
 def test_demo_verbose_shows_the_api_calls_of_each_step(tmp_path: Path) -> None:
-    result = run_cli("demo", "-v", EXAMPLE, cwd=tmp_path)
+    result = run_cli("demo", "-v", EXAMPLE, cwd=tmp_path, process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "GET campaigns" in result.stderr
     assert "POST create_campaign" in result.stderr

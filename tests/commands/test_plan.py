@@ -65,8 +65,8 @@ def sim(simulator: StartSimulator) -> Simulator:
     return simulator(SEED, "--token", TOKEN)
 
 
-def plan(sim: Simulator, *args: str) -> Any:
-    return run_cli("plan", *args, env=sim.env)
+def plan(sim: Simulator, *args: str, process: bool = False) -> Any:
+    return run_cli("plan", *args, env=sim.env, process=process)
 
 
 def test_text_plan_shows_every_action_in_order_and_changes_nothing(
@@ -277,7 +277,7 @@ def test_wrong_token_is_a_clear_error_without_the_token(sim: Simulator, manifest
 
 
 def test_verbose_logs_never_show_the_token(sim: Simulator, manifest: Path) -> None:
-    result = plan(sim, str(manifest), "-vv")
+    result = plan(sim, str(manifest), "-vv", process=True)
     assert result.returncode == 0, result.stderr
     assert TOKEN not in result.stdout + result.stderr
 
@@ -291,7 +291,7 @@ def test_a_token_in_a_live_value_never_reaches_the_output(
     sim = simulator({"campaigns": [*SEED["campaigns"][:2], leaky]}, "--token", TOKEN)
     out = tmp_path / "plan.json"
     for fmt in ([], ["--json"], ["--markdown"]):
-        result = plan(sim, str(manifest), *fmt, "--out", str(out))
+        result = plan(sim, str(manifest), *fmt, "--out", str(out), process=True)
         assert result.returncode == 0, result.stderr
         assert "token is ***" in result.stdout
         assert TOKEN not in result.stdout + result.stderr + out.read_text()

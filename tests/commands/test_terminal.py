@@ -17,6 +17,7 @@ def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
 
     monkeypatch.setattr(terminal.os, "_exit", fake_exit)
     event = threading.Event()
+    before = signal.getsignal(signal.SIGINT)
     with terminal._stop_on_signals(event):
         handler = signal.getsignal(signal.SIGINT)
         assert callable(handler)
@@ -27,4 +28,4 @@ def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
     assert exited.value.code == 130
     err = capfd.readouterr().err
     assert "interrupt again to exit at once" in err and "Interrupted again" in err
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is before  # put back as it was

@@ -236,7 +236,7 @@ def test_a_killed_simulator_keeps_every_answered_change(
     simulator: StartSimulator, tmp_path: Path
 ) -> None:
     state = str(tmp_path / "state.sqlite")
-    sim = simulator(SEED, "--state", state)
+    sim = simulator(SEED, "--state", state, process=True)
     assert create(sim, "Answered").status_code == 201
     assert sim.proc is not None
     os.kill(sim.proc.pid, signal.SIGKILL)
@@ -247,7 +247,7 @@ def test_a_killed_simulator_keeps_every_answered_change(
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stops_cleanly_on_sigterm_and_ctrl_c(simulator: StartSimulator, sig: int) -> None:
-    sim = simulator(SEED)
+    sim = simulator(SEED, process=True)
     assert sim.proc is not None
     proc = sim.proc
     proc.send_signal(sig)
