@@ -111,7 +111,13 @@ def previous_source(work: Path) -> Path:
 
 
 def counted_plan(
-    env: Env, manifests: Path, seed: Path, base: dict[str, str], work: Path, runs: int
+    env: Env,
+    manifests: Path,
+    seed: Path,
+    base: dict[str, str],
+    work: Path,
+    runs: int,
+    warmup: int = 1,
 ) -> dict[str, Any]:
     """Plans of `manifests` against a simulator seeded with `seed`: warm cache, no cache;
     the calls each made and whether the plan is the one expected."""
@@ -122,9 +128,9 @@ def counted_plan(
         out = work / "plan.json"
         first = run_once(plan, env=run_env, stdout=out)
         actions = count_actions(env, out) if first.returncode == 0 else -1
-        warm = series(plan, runs=runs, env=run_env)
+        warm = series(plan, runs=runs, warmup=warmup, env=run_env)
         cold = series(plan, runs=runs, warmup=0, env={**run_env, "WOLKVOX_NO_CACHE": "1"})
-        plans = 1 + 1 + 2 * runs  # the first, the warm-up and both series
+        plans = 1 + warmup + 2 * runs  # the first, the warm-up and both series
         calls = sim.requests() - before
     codes = {s.returncode for s in warm.samples + cold.samples} | {first.returncode}
     return {
@@ -205,6 +211,9 @@ def main() -> int:
 
 def measure_all(args: argparse.Namespace, work: Path) -> int:
     runs = args.runs or (3 if args.quick else 5)
+    # --quick checks that every measurement runs and counts right, not its figure: no
+    # warm-up runs (the first plan of each size already fills the cache)
+    warmup = 0 if args.quick else 1
     sizes = [100, 1000] if args.quick else [1000, 10_000, 100_000]
     lower, big = sizes[-2], sizes[-1]  # the linearity pair
     reference = big if args.quick else 10_000  # the size compared with others
@@ -224,12 +233,12 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
         manifests_text, seed_text, actions = generate("plan", work / f"w{n}", n)
         manifests, seed = Path(manifests_text), Path(seed_text)
         n_runs = runs if n < 100_000 else max(1, min(runs, 3))
-        plans[n] = counted_plan(ours, manifests, seed, base, work, n_runs)
+        plans[n] = counted_plan(ours, manifests, seed, base, work, n_runs, warmup)
         plans[n]["expected_actions"] = actions
         validate = [*ours.cli, "validate", str(manifests)]
-        plans[n]["validate_warm"] = series(validate, runs=n_runs, env=base)
+        plans[n]["validate_warm"] = series(validate, runs=n_runs, warmup=warmup, env=base)
         plans[n]["validate_cold"] = series(
-            validate, runs=n_runs, env={**base, "WOLKVOX_NO_CACHE": "1"}
+            validate, runs=n_runs, warmup=warmup, env={**base, "WOLKVOX_NO_CACHE": "1"}
         )
         checks.append(
             Check(
@@ -323,7 +332,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
         ("--help", [*ours.cli, "--help"]),
         ("validate, 1 campaign", [*ours.cli, "validate", str(one)]),
     ):
-        a, b, ratio = paired(command, floor, runs=2 * runs, env_a=base, env_b=base)
+        a, b, ratio = paired(command, floor, runs=2 * runs, warmup=warmup, env_a=base, env_b=base)
         results.setdefault("cold_start", {})[label] = {
             "ours": a.as_dict(),
             "floor": b.as_dict(),

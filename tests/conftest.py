@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,40 @@ import yaml
 from tests.helpers import DEFAULT_SIMULATOR_TOKEN, Simulator
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests marked `slow` (seconds each: a pip install, the benchmark, a soak) run
+    first, one at the head of each worker's share (pytest-xdist hands each worker an equal,
+    contiguous share of this list), so that the short ones fill the time beside them
+    rather than after them. Order only: every test runs, with or without xdist."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if not slow:
+        return
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    share = -(-len(rest) // workers)
+    shares = [rest[i * share : (i + 1) * share] for i in range(workers)]
+    for k, item in enumerate(slow):
+        shares[k % workers].insert(k // workers, item)
+    items[:] = [item for part in shares for item in part]
+
+
 @pytest.fixture(autouse=True)
 def _private_lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """apply's per-user lock directory, private to each test (subprocesses inherit it)."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
+@pytest.fixture(autouse=True)
+def _secrets_of_this_test_only() -> Iterator[None]:
+    """The secrets the process redacts everywhere (`reconciler.secret`), as a new process
+    starts: none. A token another test made must not mask this test's text."""
+    from reconciler import secret
+
+    saved = set(secret._KNOWN)
+    secret._KNOWN.clear()
+    yield
+    secret._KNOWN.clear()
+    secret._KNOWN.update(saved)
 
 
 @pytest.fixture

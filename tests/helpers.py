@@ -73,6 +73,7 @@ def _in_process(
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     saved_secrets = set(secret._KNOWN)
+    secret._KNOWN.clear()  # as a new process: it knows only the secrets it reads itself
     logger = logging.getLogger("reconciler")
     saved_logger = logger.level, logger.propagate, list(logger.handlers)
     out, err = io.BytesIO(), io.BytesIO()

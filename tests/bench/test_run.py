@@ -15,6 +15,7 @@ BENCH = Path(__file__).parents[2] / "bench" / "run.py"
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(

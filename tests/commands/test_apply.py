@@ -179,6 +179,7 @@ def _lock_held(state: Path) -> bool:
     return any(p.read_text().strip() for p in locks.glob("apply-*.lock"))
 
 
+@pytest.mark.slow
 def test_two_simultaneous_applies_never_both_run(simulator: StartSimulator, tmp_path: Path) -> None:
     sim = simulator({"campaigns": []}, "--token", TOKEN, "--latency-ms", "250")
     manifest = tmp_path / "big.yaml"
@@ -219,6 +220,7 @@ def test_faulty_applies_converge_without_duplicates(
     assert {r["campaign_name"] for r in campaigns(sim)} >= {"brand-new", "fresh-d"}
 
 
+@pytest.mark.slow
 def test_an_apply_killed_mid_run_is_finished_by_the_next(
     simulator: StartSimulator, tmp_path: Path
 ) -> None:
@@ -246,6 +248,7 @@ def test_an_apply_killed_mid_run_is_finished_by_the_next(
     assert "Took over the lock" in finish.stderr
 
 
+@pytest.mark.slow
 def test_the_token_appears_nowhere_at_v_with_faults_on(
     simulator: StartSimulator, manifest: Path, tmp_path: Path
 ) -> None:

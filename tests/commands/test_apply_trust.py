@@ -149,6 +149,7 @@ def test_two_checkouts_with_two_endpoint_spellings_never_apply_at_once(
     assert max(counts(sim).values()) == 1 and len(counts(sim)) == 10
 
 
+@pytest.mark.slow
 def test_200_creates_against_a_lagging_list_with_lost_answers_make_no_duplicate(
     simulator: StartSimulator, tmp_path: Path
 ) -> None:

@@ -1,8 +1,8 @@
 """The client against the simulator on 127.0.0.1: every endpoint, every documented error.
 
-The simulator runs as `wolkvox-reconciler simulate` in a subprocess (a real socket, real
-HTTP), and shares nothing with the client but the vocabulary: when both agree here, both
-follow the vendor's pages.
+The simulator is served from a thread of the test process, from `simulate`'s own options
+(a real socket, real HTTP), and shares nothing with the client but the vocabulary: when
+both agree here, both follow the vendor's pages.
 """
 
 from __future__ import annotations
