@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,10 +31,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [item for part in shares for item in part]
 
 
+@pytest.fixture(scope="session")
+def _state_homes() -> Iterator[int]:
+    """Numbers for the per-test state directories below (one session directory: most
+    tests never write state, and a tmp_path each would cost a directory per test)."""
+    return itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _private_lock_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """apply's per-user lock directory, private to each test (subprocesses inherit it)."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+def _private_lock_dir(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    _state_homes: Iterator[int],
+) -> None:
+    """apply's per-user lock directory, private to each test (subprocesses inherit it);
+    created only by what writes there."""
+    home = tmp_path_factory.getbasetemp() / "xdg-state" / str(next(_state_homes))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
 
 
 @pytest.fixture(autouse=True)
