@@ -371,7 +371,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
             )
         )
 
-    n = 50 if args.quick else 1000
+    n = 100 if args.quick else 1000
     print(f"in process, {n:,} vs {10 * n:,} campaigns …", flush=True)
     inprocess = json.loads(
         subprocess.run(
