@@ -5,6 +5,7 @@ the machine's business and are not asserted here."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,9 @@ BENCH = Path(__file__).parents[2] / "bench" / "run.py"
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Path) -> None:
+def test_the_quick_benchmark_counts_exact_calls_and_grows_linearly_in_memory(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(
         [sys.executable, str(BENCH), "--quick", "--runs", "1", "--out", str(out)],
@@ -39,12 +42,16 @@ def test_the_quick_benchmark_counts_exact_calls_and_scales_linearly(tmp_path: Pa
         assert apply["calls"] == [apply["expected_calls"]] * len(apply["calls"]), concurrency
         assert apply["expected_calls"] == 3 + 20  # two lists, token_info, the starts
 
-    # linear, not quadratic: 10x the campaigns costs far less than 100x. The bounds are
-    # looser than the benchmark's targets, so that a busy machine cannot fail the test
+    # linear, not quadratic, in memory: 10x the campaigns take far less than 100x the
+    # traced allocations (counted, not timed: the same on any machine). Times are the
+    # benchmark's to judge (its table); here only that each was measured, since a busy
+    # machine can stretch a 10 ms plan several times over
     inprocess = results["inprocess"]
-    for ratio in ("load_time", "load_memory", "plan_time", "plan_memory"):
-        assert inprocess[f"{ratio}_ratio"] < 30, ratio
-    assert results["linearity"] < 11  # whole processes, 1,000 vs 100 campaigns
+    for ratio in ("load_memory", "plan_memory"):
+        assert 5 < inprocess[f"{ratio}_ratio"] < 20, ratio
+    for ratio in ("load_time", "plan_time"):
+        assert math.isfinite(inprocess[f"{ratio}_ratio"]) and inprocess[f"{ratio}_ratio"] > 0
+    assert math.isfinite(results["linearity"]) and results["linearity"] > 0
 
     # every target is in the table beside its figure, with its verdict
     for check in results["checks"]:
