@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import DEFAULT_SIMULATOR_TOKEN, Simulator
+from tests.helpers import DEFAULT_SIMULATOR_TOKEN, Simulator, no_known_secrets
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,13 +54,8 @@ def _private_lock_dir(
 def _secrets_of_this_test_only() -> Iterator[None]:
     """The secrets the process redacts everywhere (`reconciler.secret`), as a new process
     starts: none. A token another test made must not mask this test's text."""
-    from reconciler import secret
-
-    saved = set(secret._KNOWN)
-    secret._KNOWN.clear()
-    yield
-    secret._KNOWN.clear()
-    secret._KNOWN.update(saved)
+    with no_known_secrets():
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -57,6 +58,21 @@ def run_cli(
     return _in_process(list(args), full_env, input or "", cwd)
 
 
+@contextlib.contextmanager
+def no_known_secrets() -> Iterator[None]:
+    """None of the secrets this process has seen (`reconciler.secret` redacts them from all
+    it prints) inside, as in a new process; those it knew, back after."""
+    from reconciler import secret
+
+    saved = set(secret._KNOWN)
+    secret._KNOWN.clear()
+    try:
+        yield
+    finally:
+        secret._KNOWN.clear()
+        secret._KNOWN.update(saved)
+
+
 def _in_process(
     args: list[str], env: dict[str, str], input: str, cwd: str | Path | None
 ) -> subprocess.CompletedProcess[str]:
@@ -66,52 +82,46 @@ def _in_process(
     import logging
     import signal
 
-    from reconciler import secret
     from reconciler.cli import main
 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    saved_secrets = set(secret._KNOWN)
-    secret._KNOWN.clear()  # as a new process: it knows only the secrets it reads itself
     logger = logging.getLogger("reconciler")
     saved_logger = logger.level, logger.propagate, list(logger.handlers)
     out, err = io.BytesIO(), io.BytesIO()
     code: int = 0
-    try:
-        os.environ.clear()
-        os.environ.update(env)
-        if cwd is not None:
-            os.chdir(cwd)
-        sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
-        sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-        sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
-        streams = (
-            sys.stdin,
-            sys.stdout,
-            sys.stderr,
-        )  # alive until read: closing one closes its bytes
+    # as a new process: it knows only the secrets it reads itself
+    with no_known_secrets():
         try:
-            main(args)
-        except SystemExit as exit_:
-            if isinstance(exit_.code, str):  # as the interpreter does with sys.exit("text")
-                print(exit_.code, file=sys.stderr)
-                code = 1
-            else:
-                code = exit_.code or 0
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = saved_streams
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
-        for sig, handler in saved_signals.items():
-            signal.signal(sig, handler)
-        secret._KNOWN.clear()
-        secret._KNOWN.update(saved_secrets)
-        logger.setLevel(saved_logger[0])
-        logger.propagate, logger.handlers[:] = saved_logger[1:]
+            os.environ.clear()
+            os.environ.update(env)
+            if cwd is not None:
+                os.chdir(cwd)
+            sys.stdin = io.TextIOWrapper(io.BytesIO(input.encode()), encoding="utf-8")
+            sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+            sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+            # kept alive until read: a wrapper collected early closes the bytes under it
+            streams = sys.stdin, sys.stdout, sys.stderr
+            try:
+                main(args)
+            except SystemExit as exit_:
+                if isinstance(exit_.code, str):  # as the interpreter does: sys.exit("text")
+                    print(exit_.code, file=sys.stderr)
+                    code = 1
+                else:
+                    code = exit_.code or 0
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved_streams
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            for sig, handler in saved_signals.items():
+                signal.signal(sig, handler)
+            logger.setLevel(saved_logger[0])
+            logger.propagate, logger.handlers[:] = saved_logger[1:]
     stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
     del streams
     return subprocess.CompletedProcess(["wolkvox-reconciler", *args], code, stdout, stderr)

@@ -245,6 +245,20 @@ def test_a_killed_simulator_keeps_every_answered_change(
     assert [r["campaign_name"] for r in after.campaigns()] == ["Renewals", "Winback", "Answered"]
 
 
+def test_a_client_that_hangs_up_is_no_traceback(simulator: StartSimulator) -> None:
+    # the client gives up before the answer is written: the simulator's write then meets
+    # a closed connection, which is the client's doing, not a bug to print a traceback for
+    sim = simulator(SEED, "--latency-ms", "300", process=True)
+    for _ in range(3):
+        with pytest.raises(httpx.TimeoutException):
+            httpx.get(sim.url + LIST, headers={"wolkvox-token": sim.token}, timeout=0.05)
+    time.sleep(0.6)  # past the latency: every answer has been written to a closed socket
+    assert sim.campaigns()  # still serving
+    assert sim.stop() == 0
+    log = sim.stderr_path.read_text()
+    assert "Traceback" not in log and "Exception occurred" not in log, log
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stops_cleanly_on_sigterm_and_ctrl_c(simulator: StartSimulator, sig: int) -> None:
     sim = simulator(SEED, process=True)
