@@ -20,10 +20,10 @@ from typing import Any
 
 from workloads import plan_workload
 
-from reconciler.live import LiveCampaign
+from reconciler.client.live import LiveCampaign
 from reconciler.manifest import load
 from reconciler.manifest.yaml import HAS_LIBYAML, parse
-from reconciler.planner import make_plan
+from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 
 

@@ -108,7 +108,7 @@ def test_the_recipes_use_the_sticky_comment_helper_with_a_marker() -> None:
     for path in (GITHUB, GITLAB):
         text = path.read_text()
         assert "--edit-last" not in text  # any comment of the bot, from any workflow
-        assert text.count("python -m reconciler.ci_comments") == 3  # plan, apply, drift
+        assert text.count("python -m reconciler.ci.comments") == 3  # plan, apply, drift
         assert "--marker" in text
     assert "concurrency:" in GITHUB.read_text() and "resource_group:" in GITLAB.read_text()
     assert "workflow_dispatch" in GITHUB.read_text() and "schedule" in GITHUB.read_text()

@@ -32,6 +32,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
+from ..client.live import LiveCampaign
 from ..errors import (
     ApiError,
     AuthError,
@@ -40,8 +41,7 @@ from ..errors import (
     PlanError,
     QuotaExhausted,
 )
-from ..live import LiveCampaign
-from ..plan import Action, ActionKind, Plan
+from ..plan.model import Action, ActionKind, Plan
 from ..vocabulary import CampaignType
 from .journal import Journal
 from .recovery import DEFAULT_RECHECK_WAITS, find_created, recheck_waits_within

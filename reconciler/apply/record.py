@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ApplyError
-from ..fields import from_vendor
-from ..plan import Action, ActionKind
+from ..plan.diff import from_vendor
+from ..plan.model import Action, ActionKind
 from ..secret import redact_all
 
 __all__ = ["LastApplied", "record_path"]

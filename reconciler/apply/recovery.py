@@ -7,9 +7,9 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
+from ..client.live import LiveCampaign
 from ..errors import ApiError, AuthError, OutcomeUnknown, QuotaExhausted
-from ..live import LiveCampaign
-from ..plan import Action
+from ..plan.model import Action
 
 __all__ = ["DEFAULT_RECHECK_WAITS", "find_created", "recheck_waits_within"]
 

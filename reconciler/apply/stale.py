@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..live import LiveCampaign
-from ..plan import Plan
+from ..client.live import LiveCampaign
+from ..plan.model import Plan
 
 __all__ = ["stale_reasons"]
 
@@ -35,7 +35,7 @@ def stale_reasons(plan: Plan, live: Sequence[LiveCampaign]) -> list[str]:
             moved = ""
             seen = fp.facts()
             if seen is not None:
-                from ..explain import explain_changes  # deepdiff, only for what changed
+                from ..plan.explain import explain_changes  # deepdiff, only for what changed
 
                 moved = "; ".join(explain_changes(seen, now.facts()))
             reasons.append(

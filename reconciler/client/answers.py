@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
-from ..live import LiveCampaign
 from ..secret import Secret
 from ..vocabulary import CampaignType, LiveStatus
+from .live import LiveCampaign
 
 __all__ = [
     "SNIPPET",

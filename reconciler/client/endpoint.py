@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from ..desired import Operation
 from ..errors import ConfigError
+from ..manifest.desired import Operation
 
 __all__ = ["API_PATH", "base_url_for", "display_endpoint", "endpoint_base_url"]
 

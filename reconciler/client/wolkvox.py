@@ -14,14 +14,14 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ..desired import Operation
 from ..errors import ApiError, BadRequest, ConfigError, OutcomeUnknown, ProtocolError
-from ..live import LiveCampaign
+from ..manifest.desired import Operation
 from ..secret import Secret, token_from_env
 from ..vocabulary import RESULTS, CampaignType
 from . import answers
 from .answers import BadAnswer, Skill, TokenInfo
 from .endpoint import base_url_for
+from .live import LiveCampaign
 from .request import Call, campaign_label
 from .retry import RetryPolicy, send_with_retries
 from .session import Session

@@ -11,7 +11,7 @@ import re
 import click
 
 from ..errors import ConfigError, UsageError
-from ..plan import Thresholds
+from ..plan.model import Thresholds
 from .common import (
     color_enabled,
     color_option,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..thresholds import Thresholds
+from ..plan.safety import Thresholds
 
 __all__ = [
     "color_enabled",

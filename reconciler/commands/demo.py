@@ -19,12 +19,12 @@ from typing import Any
 import click
 import yaml
 
-from ..desired import Campaign, Desired
+from ..client.live import LiveCampaign
 from ..errors import ConfigError
-from ..live import LiveCampaign
 from ..manifest import load
-from ..plan import Thresholds
-from ..planner import make_plan
+from ..manifest.desired import Campaign, Desired
+from ..plan.model import Thresholds
+from ..plan.planner import make_plan
 from ..vocabulary import CampaignType, DesiredState, LiveStatus
 from .common import color_enabled, color_option
 from .help import epilog, verbose_option

@@ -57,7 +57,7 @@ def export(
     if out and split:
         raise click.UsageError("-o/--out and --split are exclusive: choose one")
     setup_logging(verbose)
-    from ..newfiles import write_new_files
+    from ..io import write_new_files
     from ..workflow.exporting import export_live
 
     files = export_live(

@@ -51,7 +51,7 @@ def init(
     when a token and an endpoint are given, else a commented example), the CI workflow,
     .pre-commit-config.yaml, .gitignore and a README with the next steps."""
     setup_logging(verbose)
-    from ..scaffold import scaffold_files, write_scaffold
+    from ..export.scaffold import scaffold_files, write_scaffold
     from ..workflow.exporting import export_live
 
     manifest = None

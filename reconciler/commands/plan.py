@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import PlanError, UsageError
-from ..plan import Thresholds
+from ..plan.model import Thresholds
 from ..secret import redact_all
 from . import Verdict
 from .common import (

@@ -50,10 +50,10 @@ def show(
     if split and not as_markdown:
         raise click.UsageError("--split writes markdown comments: add --markdown")
     setup_logging(verbose)
-    from ..show import Format, show_markdown_parts, show_plan
+    from ..render.show import Format, show_markdown_parts, show_plan
 
     if split:
-        from ..newfiles import write_new_files
+        from ..io import write_new_files
 
         parts = show_markdown_parts(planfile, limit=limit)
         files = {f"plan-{k}.md": text for k, text in enumerate(parts, 1)}

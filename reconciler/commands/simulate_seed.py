@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from ..desired import Campaign
 from ..errors import ConfigError
 from ..manifest import load
+from ..manifest.desired import Campaign
 from ..simulator import DEFAULTS, SETTINGS, CampaignData, Seed, SkillData
 from ..vocabulary import DesiredState, LiveStatus
 

@@ -17,7 +17,7 @@ import click
 
 from ..apply.applier import ApplyReport, Outcome
 from ..errors import ApplyError
-from ..plan import Plan
+from ..plan.model import Plan
 from ..render.report import outcome_line, report_summary
 from ..render.text import render_text
 from ..secret import redact_all

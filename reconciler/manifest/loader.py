@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..desired import Campaign, Desired, Operation
 from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import cache, thorough
 from .converted import Converted, JsonPath, join
+from .desired import Campaign, Desired, Operation
 from .interpolate import InterpolationError, interpolate
 from .source import Source, read
 

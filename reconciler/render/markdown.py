@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ..plan import Action, ActionKind, Finding, Plan
+from ..plan.model import Action, ActionKind, Finding, Plan
 from .summary import campaign_id_text, display_order, scope_note, summary_line
 
 __all__ = ["GITHUB_COMMENT_LIMIT", "render_markdown", "render_markdown_parts"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..plan import Action, ActionKind, Plan
+from ..plan.model import Action, ActionKind, Plan
 
 __all__ = [
     "SUMMARY_ORDER",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..plan import Action, ActionKind, Finding, Plan
+from ..plan.model import Action, ActionKind, Finding, Plan
 from .summary import campaign_id_text, display_order, scope_note, summary_line
 
 __all__ = ["render_text"]

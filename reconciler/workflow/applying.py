@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..apply.applier import DEFAULT_RECHECK_WAITS, ApplyReport, Outcome
+from ..client.live import LiveCampaign
 from ..errors import (
     ApplyError,
     ApplyFailed,
@@ -37,9 +38,8 @@ from ..errors import (
     PlanMismatch,
     StalePlan,
 )
-from ..live import LiveCampaign
-from ..plan import Action, Plan, Thresholds
-from ..planfile import read_document, saved_from_document, verify_signature
+from ..plan.model import Action, Plan, Thresholds
+from ..plan.saved import read_document, saved_from_document, verify_signature
 from .checks import budget
 from .planning import load_desired, load_record, open_client, plan_operation
 from .target import Target, resolve_target, state_dir_for

@@ -7,9 +7,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..desired import Operation
 from ..errors import ApiError, AuthError, QuotaExhausted
-from ..plan import ActionKind, Plan
+from ..manifest.desired import Operation
+from ..plan.model import ActionKind, Plan
 
 __all__ = ["Budget", "budget", "needs_skills", "with_skills"]
 

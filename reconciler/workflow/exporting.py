@@ -3,8 +3,8 @@ manifests that plan to "No changes." (`reconciler/export.py` builds and checks t
 
 from __future__ import annotations
 
-from ..desired import Operation
-from ..export import build_export, server_of
+from ..export.campaigns import build_export, server_of
+from ..manifest.desired import Operation
 from ..secret import redact_all
 from .planning import open_client
 from .target import resolve_target

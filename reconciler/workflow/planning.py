@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..desired import Desired
+from ..client.live import LiveCampaign
 from ..errors import ConfigError, PlanError, UsageError
-from ..live import LiveCampaign
-from ..plan import Plan, Thresholds
-from ..planfile import ManifestFile, SavedPlan, file_digest, plan_document, write_plan
+from ..manifest.desired import Desired
+from ..plan.model import Plan, Thresholds
+from ..plan.saved import ManifestFile, SavedPlan, file_digest, plan_document, write_plan
 from .checks import budget, with_skills
 from .target import Target, resolve_target, state_dir_for
 
@@ -106,7 +106,7 @@ def plan_operation(
 ) -> SavedPlan:
     """The plan of `desired` against `live`, with what it was made from. With `client`,
     a plan that would send a skill is checked against the operation's skills (1 call)."""
-    from ..planner import make_plan
+    from ..plan.planner import make_plan
 
     def planned(skills: Collection[str] | None = None) -> Plan:
         return make_plan(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..client.endpoint import base_url_for, display_endpoint
-from ..desired import Operation
+from ..manifest.desired import Operation
 from ..secret import Secret, token_from_env
 
 __all__ = ["STATE_DIR_NAME", "Target", "display_endpoint", "resolve_target", "state_dir_for"]

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reconciler.client import Skill, TokenInfo
+from reconciler.client.live import LiveCampaign
 from reconciler.errors import (
     AuthError,
     NotFound,
@@ -23,7 +24,6 @@ from reconciler.errors import (
     QuotaExhausted,
     TransientError,
 )
-from reconciler.live import LiveCampaign
 from reconciler.vocabulary import CampaignType, LiveStatus
 
 

@@ -8,7 +8,7 @@ import pytest
 from reconciler.apply.applier import Outcome, apply_plan
 from reconciler.apply.journal import Journal, read_journal
 from reconciler.errors import ConfigError, OutcomeUnknown, PlanError
-from reconciler.plan import Action, ActionKind, Finding, FindingKind, Plan
+from reconciler.plan.model import Action, ActionKind, Finding, FindingKind, Plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.apply.fakes import FakeClient, Row
 

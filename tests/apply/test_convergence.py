@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.apply.applier import apply_plan
-from reconciler.desired import Campaign, Desired, Operation
-from reconciler.planner import make_plan
+from reconciler.manifest.desired import Campaign, Desired, Operation
+from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
 from tests.apply.fakes import FakeClient, Row
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reconciler.apply.record import LastApplied, record_path
-from reconciler.plan import Action, ActionKind
+from reconciler.plan.model import Action, ActionKind
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from reconciler.apply.stale import stale_reasons
-from reconciler.live import LiveCampaign
-from reconciler.plan import Fingerprint, Plan
+from reconciler.client.live import LiveCampaign
+from reconciler.plan.model import Fingerprint, Plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 
 P = CampaignType.PREVIEW

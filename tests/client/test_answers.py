@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from reconciler.client import answers
 from reconciler.client.answers import BadAnswer, Skill, TokenInfo
-from reconciler.live import LiveCampaign
+from reconciler.client.live import LiveCampaign
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.client.helpers import TOKEN, body, row

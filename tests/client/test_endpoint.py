@@ -8,8 +8,8 @@ import respx
 
 from reconciler.client import WolkvoxClient, display_endpoint, endpoint_base_url
 from reconciler.client.endpoint import base_url_for
-from reconciler.desired import Operation
 from reconciler.errors import ConfigError
+from reconciler.manifest.desired import Operation
 from reconciler.workflow import resolve_target
 from tests.client.helpers import TOKEN, answer
 

@@ -28,7 +28,7 @@ def test_the_public_names_are_pinned_and_importable() -> None:
 
 def test_the_planner_gets_the_display_endpoint_without_loading_httpx() -> None:
     code = (
-        "import sys, reconciler.planner, reconciler.client; "
+        "import sys, reconciler.plan.planner, reconciler.client; "
         "assert 'httpx' not in sys.modules, 'httpx loaded'; "
         "reconciler.client.WolkvoxClient; "
         "assert 'httpx' in sys.modules"

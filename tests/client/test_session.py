@@ -14,8 +14,8 @@ import pytest
 import respx
 
 from reconciler.client import MAX_IN_FLIGHT, TOKEN_HEADER, WolkvoxClient
-from reconciler.desired import Operation
 from reconciler.errors import ConfigError, TransientError
+from reconciler.manifest.desired import Operation
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType
 from tests.client.helpers import (

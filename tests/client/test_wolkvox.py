@@ -12,9 +12,9 @@ import pytest
 import respx
 
 from reconciler.client import Skill, TokenInfo, WolkvoxClient
-from reconciler.desired import Campaign, create_params
+from reconciler.client.live import LiveCampaign
 from reconciler.errors import ApiError, BadRequest, NotFound, ProtocolError, TransientError
-from reconciler.live import LiveCampaign
+from reconciler.manifest.desired import Campaign, create_params
 from reconciler.vocabulary import RESULTS, CampaignType, DesiredState, LiveStatus
 from tests.client.helpers import (
     CAMPAIGN_URL,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.client.live import LiveCampaign
 from reconciler.commands.demo import drifted_seed
-from reconciler.live import LiveCampaign
 from reconciler.manifest import load
-from reconciler.plan import Thresholds
-from reconciler.planner import make_plan
+from reconciler.plan.model import Thresholds
+from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.helpers import run_cli
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.planfile import read_plan, validate_plan_dict
+from reconciler.plan.saved import read_plan, validate_plan_dict
 from tests.helpers import Simulator, row, run_cli
 
 pytestmark = pytest.mark.e2e

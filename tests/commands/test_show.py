@@ -9,14 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli import cli
-from reconciler.desired import Operation
-from reconciler.live import LiveCampaign
+from reconciler.client.live import LiveCampaign
 from reconciler.manifest import load
-from reconciler.planfile import SavedPlan, plan_document, write_plan
-from reconciler.planner import make_plan
+from reconciler.manifest.desired import Operation
+from reconciler.plan.planner import make_plan
+from reconciler.plan.saved import SavedPlan, plan_document, write_plan
 from reconciler.render import render_json, render_markdown, render_text
+from reconciler.render.show import show_plan
 from reconciler.secret import Secret
-from reconciler.show import show_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 from tests.helpers import Simulator, row, run_cli
 

@@ -14,10 +14,10 @@ import pytest
 
 from reconciler.cli import main
 from reconciler.client import WolkvoxClient, endpoint_base_url
+from reconciler.client.live import LiveCampaign
 from reconciler.commands.simulate_seed import seed_from_manifests
-from reconciler.live import LiveCampaign
 from reconciler.manifest import load
-from reconciler.planner import make_plan
+from reconciler.plan.planner import make_plan
 from reconciler.secret import Secret
 from reconciler.simulator import Seed, SimulatorConfig, SimulatorServer, Store, load_seed
 from reconciler.vocabulary import LiveStatus

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from reconciler.client import WolkvoxClient
-from reconciler.desired import Campaign, Operation, create_params
 from reconciler.errors import (
     ApiError,
     AuthError,
@@ -27,6 +26,7 @@ from reconciler.errors import (
     QuotaExhausted,
     TransientError,
 )
+from reconciler.manifest.desired import Campaign, Operation, create_params
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus
 from tests.helpers import Simulator

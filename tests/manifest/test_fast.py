@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired import Desired
 from reconciler.errors import ManifestError, Problem
 from reconciler.manifest import fast, load, schema
 from reconciler.manifest.convert import convert
+from reconciler.manifest.desired import Desired
 from reconciler.manifest.yaml import parse
 
 ROOT = Path(__file__).parents[2]

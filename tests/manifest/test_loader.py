@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from reconciler.desired import Campaign, Operation
 from reconciler.errors import Location, ManifestError
 from reconciler.manifest import load
+from reconciler.manifest.desired import Campaign, Operation
 from reconciler.vocabulary import CampaignType, DesiredState, Unmanaged
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "campaigns.yaml"

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from reconciler.desired import OPTION_KEYS
 from reconciler.manifest import schema_text
 from reconciler.manifest.convert import convert
+from reconciler.manifest.desired import OPTION_KEYS
 from reconciler.manifest.schema import check, render_path, schema
 from reconciler.manifest.yaml import parse
 from reconciler.vocabulary import CampaignType, DesiredState, Unmanaged

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reconciler.desired import Campaign, Desired, Operation
-from reconciler.live import LiveCampaign
-from reconciler.plan import Plan
-from reconciler.planfile import SavedPlan, plan_document
-from reconciler.planner import make_plan
+from reconciler.client.live import LiveCampaign
+from reconciler.manifest.desired import Campaign, Desired, Operation
+from reconciler.plan.model import Plan
+from reconciler.plan.planner import make_plan
+from reconciler.plan.saved import SavedPlan, plan_document
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reconciler.desired import Campaign, Desired, Operation
+from reconciler.client.live import LiveCampaign
 from reconciler.errors import Location
-from reconciler.live import LiveCampaign
-from reconciler.plan import Plan
-from reconciler.planfile import read_plan, validate_plan_dict, write_plan
-from reconciler.planner import make_plan
+from reconciler.manifest.desired import Campaign, Desired, Operation
+from reconciler.plan.model import Plan
+from reconciler.plan.planner import make_plan
+from reconciler.plan.saved import read_plan, validate_plan_dict, write_plan
 from reconciler.render.json_ import render_json
 from reconciler.vocabulary import DesiredState, LiveStatus
 

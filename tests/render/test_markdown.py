@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from reconciler.plan import ActionKind, FindingKind
+from reconciler.plan.model import ActionKind, FindingKind
 from reconciler.render.markdown import render_markdown
 
 from .plans import empty, four_kinds, many_creates, with_error
@@ -73,7 +73,7 @@ def test_create_bodies_with_backticks_keep_their_fence() -> None:
 def test_findings_are_truncated_last_when_even_no_rows_fit() -> None:
     from dataclasses import replace
 
-    from reconciler.plan import Finding
+    from reconciler.plan.model import Finding
 
     warnings = tuple(Finding(FindingKind.UNMANAGED, "w" * 200, f"c{i}") for i in range(100))
     plan = replace(many_creates(50), warnings=warnings)

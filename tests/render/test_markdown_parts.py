@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan import Action, ActionKind, Finding, FindingKind, Plan
+from reconciler.plan.model import Action, ActionKind, Finding, FindingKind, Plan
 from reconciler.render.markdown import render_markdown, render_markdown_parts
 from reconciler.vocabulary import CampaignType
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reconciler.desired import Desired, Operation
-from reconciler.live import LiveCampaign
-from reconciler.planner import make_plan
+from reconciler.client.live import LiveCampaign
+from reconciler.manifest.desired import Desired, Operation
+from reconciler.plan.planner import make_plan
 from reconciler.render.text import render_text
 from reconciler.vocabulary import LiveStatus, Unmanaged
 

@@ -22,8 +22,8 @@ from reconciler.errors import (
     StalePlan,
     UnsafePlan,
 )
-from reconciler.plan import Plan, Thresholds
-from reconciler.planfile import plan_document, read_plan
+from reconciler.plan.model import Plan, Thresholds
+from reconciler.plan.saved import plan_document, read_plan
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, LiveStatus
 from reconciler.workflow import ApplyOptions, apply_manifests, apply_saved, run_plan
@@ -233,7 +233,7 @@ def test_a_saved_plan_runs_with_one_list_and_one_call_per_action(
 
 def _resign(data: dict[str, Any], token: str) -> dict[str, Any]:
     """What a holder of the token could write by hand: a well-signed, edited plan."""
-    from reconciler.planfile import _sign
+    from reconciler.plan.saved import _sign
 
     data = {k: v for k, v in data.items() if k != "signature"}
     data["signature"] = _sign(data, Secret(token))

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.desired import Operation
 from reconciler.errors import ConfigError
+from reconciler.manifest.desired import Operation
 from reconciler.workflow import display_endpoint, resolve_target
 
 

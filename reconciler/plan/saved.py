@@ -28,12 +28,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .desired import Operation
-from .errors import PlanError, PlanMismatch
-from .plan import FORMAT_VERSION, Plan
-from .render.json_ import render_json
-from .secret import Secret, redact_all
-from .vocabulary import Unmanaged
+from ..errors import PlanError, PlanMismatch
+from ..manifest.desired import Operation
+from ..render.json_ import render_json
+from ..secret import Secret, redact_all
+from ..vocabulary import Unmanaged
+from .model import FORMAT_VERSION, Plan
 
 __all__ = [
     "ManifestFile",

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .errors import PlanError, UnsafePlan
-from .thresholds import Thresholds
-from .vocabulary import CampaignType
+from ..errors import PlanError, UnsafePlan
+from ..vocabulary import CampaignType
+from .safety import Thresholds
 
 __all__ = [
     "FORMAT_VERSION",

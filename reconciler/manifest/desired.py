@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import Location
-from .vocabulary import CampaignType, DesiredState, Unmanaged
+from ..errors import Location
+from ..vocabulary import CampaignType, DesiredState, Unmanaged
 
 __all__ = [
     "CREATE_OPTION_KEYS",

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 
-from reconciler.ci_comments import main, marker_line
+from reconciler.ci.comments import main, marker_line
 
 API = "https://api.github.test"
 ENV = {"GITHUB_API_URL": API, "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": "gh-secret"}

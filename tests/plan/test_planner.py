@@ -7,10 +7,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired import Campaign, Desired, Operation, create_params
-from reconciler.live import LiveCampaign
-from reconciler.plan import Action, ActionKind, Plan, Thresholds
-from reconciler.planner import make_plan
+from reconciler.client.live import LiveCampaign
+from reconciler.manifest.desired import Campaign, Desired, Operation, create_params
+from reconciler.plan.model import Action, ActionKind, Plan, Thresholds
+from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
 
 PREVIEW = CampaignType.PREVIEW

@@ -2,7 +2,7 @@
 updated in place on every run, on a GitHub pull request or issue, or a GitLab merge
 request or issue.
 
-    python -m reconciler.ci_comments github --pr 12 --marker "plan: campaigns" part1.md ...
+    python -m reconciler.ci.comments github --pr 12 --marker "plan: campaigns" part1.md ...
 
 Each part is posted as one comment whose first line is the hidden marker
 `<!-- wolkvox-reconciler: MARKER part K -->`; a later run edits the comments carrying the
@@ -212,7 +212,7 @@ def _forge(platform: str, environ: Mapping[str, str]) -> Forge:
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reconciler.ci_comments")
+    parser = argparse.ArgumentParser(prog="python -m reconciler.ci.comments")
     parser.add_argument("platform", choices=["github", "gitlab"])
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--pr", metavar="N", help="pull / merge request number")

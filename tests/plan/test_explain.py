@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.explain import explain_changes
+from reconciler.plan.explain import explain_changes
 
 
 def test_equal_records_explain_nothing() -> None:
@@ -33,6 +33,8 @@ def test_deepdiff_is_not_imported_by_a_plain_cli_start() -> None:
     import subprocess
     import sys
 
-    code = "import sys, reconciler.cli, reconciler.export; print('deepdiff' in sys.modules)"
+    code = (
+        "import sys, reconciler.cli, reconciler.export.campaigns; print('deepdiff' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .desired import OPTION_KEYS, Campaign, desired_value
-from .live import LiveCampaign
-from .plan import Action, ActionKind, ActionReason, Finding, FindingKind
-from .vocabulary import CampaignType
+from ..client.live import LiveCampaign
+from ..manifest.desired import OPTION_KEYS, Campaign, desired_value
+from ..vocabulary import CampaignType
+from .model import Action, ActionKind, ActionReason, Finding, FindingKind
 
 __all__ = [
     "FieldDiff",

@@ -27,9 +27,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ManifestError, ReconcilerError
-from .live import LiveCampaign
-from .vocabulary import LiveStatus
+from ..client.live import LiveCampaign
+from ..errors import ManifestError, ReconcilerError
+from ..vocabulary import LiveStatus
 
 __all__ = [
     "ExportError",
@@ -295,8 +295,8 @@ def check_round_trip(
 ) -> None:
     """Load `files` as `plan` would and plan them against `live`: any action, error or
     field read back differently is an ExportError (a bug of ours, never written out)."""
-    from .manifest import load
-    from .planner import make_plan
+    from ..manifest import load
+    from ..plan.planner import make_plan
 
     with tempfile.TemporaryDirectory(prefix="wolkvox-export-") as tmp:
         for name, text in files.items():
@@ -345,6 +345,6 @@ def check_round_trip(
 def _explain(want: Mapping[str, str], got: Mapping[str, str]) -> list[str]:
     if dict(want) == dict(got):  # the cheap comparison first; deepdiff only to explain
         return []
-    from .explain import explain_changes
+    from ..plan.explain import explain_changes
 
     return explain_changes(want, got)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .vocabulary import CampaignType, LiveStatus
+from ..vocabulary import CampaignType, LiveStatus
 
 __all__ = ["LiveCampaign"]
 

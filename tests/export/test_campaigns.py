@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler import export as export_module
-from reconciler.export import (
+from reconciler.client.live import LiveCampaign
+from reconciler.export import campaigns as export_module
+from reconciler.export.campaigns import (
     ExportError,
     build_export,
     exported_campaigns,
@@ -19,10 +20,9 @@ from reconciler.export import (
     split_file_name,
     yaml_scalar,
 )
-from reconciler.live import LiveCampaign
+from reconciler.io import FileExistsRefusal, write_new_files
 from reconciler.manifest import load
-from reconciler.newfiles import FileExistsRefusal, write_new_files
-from reconciler.planner import make_plan
+from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
 
 YAML_SPECIAL = [

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired import Desired, Operation
+from reconciler.client.live import LiveCampaign
 from reconciler.errors import PlanError, PlanMismatch
-from reconciler.live import LiveCampaign
-from reconciler.plan import Finding, FindingKind
-from reconciler.planfile import (
+from reconciler.manifest.desired import Desired, Operation
+from reconciler.plan.model import Finding, FindingKind
+from reconciler.plan.planner import make_plan
+from reconciler.plan.saved import (
     read_document,
     read_plan,
     verify_signature,
     write_plan,
 )
-from reconciler.planner import make_plan
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, LiveStatus, Unmanaged
 from tests.render.plans import TOKEN, document, four_kinds, saved

@@ -15,8 +15,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
-from .newfiles import FileExistsRefusal, write_new_files
+from ..errors import ConfigError
+from ..io import FileExistsRefusal, write_new_files
 
 __all__ = ["CI_TARGETS", "scaffold_files", "write_scaffold"]
 

@@ -31,10 +31,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .desired import Campaign, Desired, Operation, create_params
-from .fields import FieldDiff, diff_fields, field_actions, post_create_fields
-from .live import LiveCampaign
-from .plan import (
+from ..client.live import LiveCampaign
+from ..manifest.desired import Campaign, Desired, Operation, create_params
+from ..vocabulary import DesiredState, LiveStatus
+from .diff import FieldDiff, diff_fields, field_actions, post_create_fields
+from .model import (
     Action,
     ActionKind,
     ActionReason,
@@ -44,7 +45,6 @@ from .plan import (
     Plan,
     Thresholds,
 )
-from .vocabulary import DesiredState, LiveStatus
 
 __all__ = ["make_plan", "selected"]
 

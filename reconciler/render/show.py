@@ -14,9 +14,9 @@ Format = Literal["text", "json", "markdown"]
 def show_plan(path: str | Path, fmt: Format = "text", *, color: bool = False) -> str:
     """The plan saved at `path` as `plan` (with `--json` / `--markdown`) printed it; a
     PlanError for a missing, corrupt or foreign file."""
-    from .planfile import read_document, saved_from_document
-    from .render import render_json, render_markdown, render_text
-    from .secret import redact_all
+    from ..plan.saved import read_document, saved_from_document
+    from ..secret import redact_all
+    from . import render_json, render_markdown, render_text
 
     document = read_document(path)
     plan = saved_from_document(document, str(path)).plan
@@ -32,9 +32,9 @@ def show_plan(path: str | Path, fmt: Format = "text", *, color: bool = False) ->
 
 def show_markdown_parts(path: str | Path, *, limit: int) -> list[str]:
     """The plan saved at `path` as pull-request comments of at most `limit` characters."""
-    from .planfile import read_plan
-    from .render.markdown import render_markdown_parts
-    from .secret import redact_all
+    from ..plan.saved import read_plan
+    from ..secret import redact_all
+    from .markdown import render_markdown_parts
 
     plan = read_plan(path).plan
     return [redact_all(part) for part in render_markdown_parts(plan, limit=limit)]
