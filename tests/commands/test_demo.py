@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from reconciler.client.live import LiveCampaign
-from reconciler.commands.demo import drifted_seed
 from reconciler.manifest import load
 from reconciler.plan.model import Thresholds
 from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, LiveStatus
+from reconciler.workflow.demo import drifted_seed
 from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +97,7 @@ def test_demo_works_in_an_empty_directory_and_ends_with_next_steps(tmp_path: Pat
 
 
 def test_the_packaged_example_is_the_repository_example() -> None:
-    from reconciler.commands.demo import example_manifest
+    from reconciler.workflow.demo import example_manifest
 
     assert example_manifest() == Path(EXAMPLE).read_text(encoding="utf-8")
 
