@@ -4,13 +4,16 @@ imported only when invoked, parses its options, calls one core function, and let
 
     0  success (with --detailed-exitcode: no changes)
     1  the user's error: bad manifest, API failure, plan error, apply refused or failed
-    2  with --detailed-exitcode: changes present (plan) — also click's usage errors
+    2  with --detailed-exitcode: changes present (a successful plan), and nothing else;
+       without it, click's usage errors (with it, a usage error is 1: a pipeline that
+       accepts 2 as "changes" must never pass on a mistyped option)
     3  an unexpected internal error (the traceback goes to a log file, not the terminal)
   130  interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from typing import Any
@@ -71,16 +74,30 @@ def redact_all(text: str) -> str:
     return redact(text)
 
 
+def _replace_unencodable() -> None:
+    """A terminal that cannot show a character gets a replacement, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # a closed or exotic stream is left as it is
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> Any:
     from .commands import Verdict
 
+    _replace_unencodable()
+    args = sys.argv[1:] if argv is None else argv
+    # under --detailed-exitcode, 2 means exactly "a successful plan with changes"
+    usage_code = 1 if "--detailed-exitcode" in args else 2
     try:
         result = cli.main(args=argv, prog_name="wolkvox-reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        sys.exit(usage_code if exc.exit_code == 2 else exc.exit_code)
     except click.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -89,7 +106,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except UsageError as exc:
         click.echo(redact_all(f"Error: {exc}"), err=True)
-        sys.exit(2)
+        sys.exit(usage_code)
     except Interrupted as exc:
         click.echo(redact_all(str(exc)), err=True)
         sys.exit(130)

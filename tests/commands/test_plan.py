@@ -65,8 +65,10 @@ def sim(simulator: StartSimulator) -> Simulator:
     return simulator(SEED, "--token", TOKEN)
 
 
-def plan(sim: Simulator, *args: str, process: bool = False) -> Any:
-    return run_cli("plan", *args, env=sim.env, process=process)
+def plan(
+    sim: Simulator, *args: str, process: bool = False, env: dict[str, str] | None = None
+) -> Any:
+    return run_cli("plan", *args, env={**sim.env, **(env or {})}, process=process)
 
 
 def test_text_plan_shows_every_action_in_order_and_changes_nothing(
@@ -347,3 +349,45 @@ def test_timeout_gives_up_on_a_slow_api_with_a_clear_error(
     assert "no answer within 0.2 s" in result.stderr
     assert "Traceback" not in result.stderr
     assert TOKEN not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--bogus"], {}),
+        ([], {"WOLKVOX_TIMEOUT": "0"}),
+        (["--json", "--markdown"], {}),
+    ],
+    ids=["unknown-option", "bad-timeout", "options-that-cannot-go-together"],
+)
+def test_a_usage_error_under_detailed_exitcode_is_1_never_changes(
+    simulator: StartSimulator, manifest: Path, args: list[str], env: dict[str, str]
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    detailed = plan(sim, str(manifest), "--detailed-exitcode", *args, env=env)
+    assert detailed.returncode == 1, detailed.stdout + detailed.stderr
+    assert "Traceback" not in detailed.stderr
+    plain = plan(sim, str(manifest), *args, env=env)
+    assert plain.returncode == 2, plain.stdout + plain.stderr  # click's convention
+
+
+def test_a_terminal_that_cannot_encode_gets_replacements_not_a_crash(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(
+        'version: 1\ncampaigns:\n  - {name: "a→b", type: preview, state: started}\n',
+        encoding="utf-8",
+    )
+    for extra in ([], ["--json"], ["--markdown"]):
+        result = plan(
+            sim,
+            str(odd),
+            "--detailed-exitcode",
+            *extra,
+            env={"PYTHONIOENCODING": "cp1252"},
+            process=True,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "a?b" in result.stdout or "a\\u2192b" in result.stdout
