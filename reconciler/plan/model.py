@@ -95,6 +95,7 @@ class FindingKind(str, Enum):
     PROTECTED = "protected"
     UNVERIFIABLE = "unverifiable"  # a field the list cannot show, with no last-applied record
     UNKNOWN_SKILL = "unknown-skill"
+    SKILLS_UNVERIFIED = "skills-unverified"  # no skills list to check a skill_id against
     QUOTA = "quota"
     THRESHOLD = "threshold"
     TARGET = "target"

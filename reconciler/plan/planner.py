@@ -49,6 +49,16 @@ from .model import (
 __all__ = ["make_plan", "selected"]
 
 
+def skills_unverified(campaign: str, what: str, why: str) -> Finding:
+    """The warning for a skill_id sent unchecked: the vendor's skills list `why`."""
+    return Finding(
+        FindingKind.SKILLS_UNVERIFIED,
+        f"{what} not verified: the operation's skills list (api=skills) {why}; "
+        "apply sends it as declared",
+        campaign,
+    )
+
+
 def make_plan(
     desired: Desired,
     live: Sequence[LiveCampaign],
@@ -295,12 +305,20 @@ class _Builder:
 
     def check_skills(self, chosen: Sequence[Campaign], skills: frozenset[str]) -> None:
         """An unknown skill is an error at the manifest line, not a 400 mid-apply; the
-        campaign gets no actions."""
+        campaign gets no actions. An empty list proves nothing (an operation whose skills
+        endpoint answers none, as the simulator's does unseeded): a warning, never a block."""
         sent: dict[str, str] = {}
         for action in self.actions:
             skill = (action.params or {}).get("skill_id")
             if action.kind in (ActionKind.CREATE, ActionKind.EDIT) and skill:
                 sent[action.campaign] = str(skill)
+        if not skills:
+            self.warnings.extend(
+                skills_unverified(c.name, f"{c.location}: skill_id {sent[c.name]}", "answered none")
+                for c in chosen
+                if sent.get(c.name) not in (None, "VAGENT")
+            )
+            return
         wrong = {c.name: c for c in chosen if sent.get(c.name) not in (None, "VAGENT", *skills)}
         for name, c in wrong.items():
             self.errors.append(

@@ -4,12 +4,13 @@ or edit sends one) and the token's calls left today (before apply spends them)."
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..errors import ApiError, AuthError, QuotaExhausted
 from ..manifest.desired import Operation
 from ..plan.model import ActionKind, Plan
+from ..plan.planner import skills_unverified
 
 __all__ = ["Budget", "budget", "needs_skills", "with_skills"]
 
@@ -33,7 +34,23 @@ def with_skills(plan: Plan, client: _Reads, replan: Callable[[Collection[str]], 
     skills (one `api=skills` call), where an unknown skill is an error at its manifest line."""
     if not needs_skills(plan):
         return plan
-    return replan([s.skill_id for s in client.skills()])
+    try:
+        skills = client.skills()
+    except AuthError:
+        raise
+    except ApiError as exc:  # unreadable: a warning per skill sent, never a blocked create
+        sent = {
+            a.campaign: skill
+            for a in plan.actions
+            if a.kind in (ActionKind.CREATE, ActionKind.EDIT)
+            and (skill := (a.params or {}).get("skill_id"))
+        }
+        unchecked = tuple(
+            skills_unverified(name, f"skill_id {skill}", f"failed: {exc}")
+            for name, skill in sent.items()
+        )
+        return replace(plan, warnings=plan.warnings + unchecked)
+    return replan([s.skill_id for s in skills])
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,21 @@ def test_an_unknown_skill_is_a_located_error_before_any_call_changes_anything(
     assert f"! typo: {manifest}:4:6: skill_id 9999 is not one of the operation's 2 skills" in out
     assert "[unknown-skill]" in out and "+ create fresh" in out
     assert "create typo" not in out
+
+
+def test_an_empty_skills_list_is_a_warning_never_a_blocked_create(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    sim = simulator({"campaigns": SEED["campaigns"]}, "--token", TOKEN)  # no skills seeded
+    manifest = tmp_path / "campaigns.yaml"
+    manifest.write_text(
+        "version: 1\noperation: {unmanaged: ignore}\ncampaigns:\n"
+        "  - {name: fresh, type: preview, state: stopped, skill_id: '1001'}\n"
+    )
+    code, out = cli(sim, "plan", str(manifest), "--detailed-exitcode")
+    assert code == 2, out
+    assert f"fresh: {manifest}:4:6: skill_id 1001 not verified" in out
+    assert "[skills-unverified]" in out and "+ create fresh" in out
+    code, out = cli(sim, "apply", str(manifest), "--auto-approve")
+    assert code == 0, out
+    assert [r["campaign_name"] for r in sim.campaigns()].count("fresh") == 1

@@ -22,3 +22,32 @@ def test_recheck_waits_double_from_one_second_and_add_up_to_the_total() -> None:
     assert recheck_waits_within(0) == (0.0,)
     assert recheck_waits_within(0.35) == (0.35,)
     assert sum(recheck_waits_within(10)) == 10
+
+
+def test_an_unreadable_skills_list_warns_per_skill_sent_and_blocks_nothing() -> None:
+    from reconciler.errors import ApiError
+    from reconciler.plan.model import Action, ActionKind, FindingKind, Plan
+    from reconciler.vocabulary import CampaignType
+    from reconciler.workflow.checks import with_skills
+
+    create = Action(
+        ActionKind.CREATE, "fresh", CampaignType.PREVIEW, None, "absent", {"skill_id": "7"}
+    )
+    plan = Plan(actions=(create,))
+
+    class Failing:
+        def token_info(self) -> None:
+            raise AssertionError("not asked")
+
+        def skills(self) -> list[object]:
+            raise ApiError("HTTP 503 from the vendor", call="skills", status_code=503)
+
+    def replan(skills: object) -> Plan:
+        raise AssertionError("no list to plan again with")
+
+    checked = with_skills(plan, Failing(), replan)
+    assert checked.actions == (create,)
+    assert not checked.errors
+    [warning] = checked.warnings
+    assert warning.kind is FindingKind.SKILLS_UNVERIFIED and warning.campaign == "fresh"
+    assert "skill_id 7 not verified" in warning.message and "HTTP 503" in warning.message
