@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import Location
-from ..vocabulary import CampaignType, DesiredState, Unmanaged
+from ..vocabulary import AMD_COUNTRIES, CampaignType, DesiredState, Unmanaged
 
 __all__ = [
     "CREATE_OPTION_KEYS",
@@ -129,10 +129,16 @@ def create_params(campaign: Campaign) -> dict[str, str]:
     for key in CREATE_OPTION_KEYS:
         params[key] = campaign.options.get(key, "")
     params["enable_edition"] = "yes" if campaign.enable_edition else "no"
-    # the collection's create takes `amd` for predictive campaigns only
-    if campaign.amd is not None and campaign.type is CampaignType.PREDICTIVE:
+    if campaign.amd is not None and create_carries_amd(campaign):
         params["amd"] = campaign.amd
     return params
+
+
+def create_carries_amd(campaign: Campaign) -> bool:
+    """The collection's create takes `amd` for predictive campaigns only, and only as a
+    country code (absent means the default): `default` and `none` are set by an edit
+    right after the create (`amd_conf`), as for a preview campaign."""
+    return campaign.type is CampaignType.PREDICTIVE and campaign.amd in AMD_COUNTRIES
 
 
 def desired_value(campaign: Campaign, name: str) -> object:

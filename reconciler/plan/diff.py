@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..client.live import LiveCampaign
-from ..manifest.desired import OPTION_KEYS, Campaign, desired_value
+from ..manifest.desired import OPTION_KEYS, Campaign, create_carries_amd, desired_value
 from ..vocabulary import CampaignType
 from .model import Action, ActionKind, ActionReason, Finding, FindingKind
 
@@ -121,7 +121,7 @@ def post_create_fields(c: Campaign) -> FieldDiff:
     out = FieldDiff()
     for name in MANAGED[3:]:
         wanted = desired_value(c, name)
-        carried = name in _CREATE_SETS or (name == "amd" and c.type is CampaignType.PREDICTIVE)
+        carried = name in _CREATE_SETS or (name == "amd" and create_carries_amd(c))
         if wanted is not None and not carried:
             out.add(name, "new", wanted)
     return out

@@ -196,3 +196,27 @@ def test_an_empty_skills_list_is_a_warning_never_a_blocked_create(
     code, out = cli(sim, "apply", str(manifest), "--auto-approve")
     assert code == 0, out
     assert [r["campaign_name"] for r in sim.campaigns()].count("fresh") == 1
+
+
+@pytest.mark.parametrize("amd", ["none", "default", "COL"])
+def test_amd_on_a_new_predictive_campaign_is_planned_as_apply_sends_it(
+    simulator: StartSimulator, tmp_path: Path, amd: str
+) -> None:
+    sim = simulator({"campaigns": []}, "--token", TOKEN)
+    manifest = tmp_path / "campaigns.yaml"
+    manifest.write_text(
+        "version: 1\ncampaigns:\n"
+        f"  - {{name: dialer, type: predictive, state: stopped, amd: {amd}}}\n"
+    )
+    code, out = cli(sim, "plan", str(manifest), "--detailed-exitcode")
+    assert code == 2, out
+    # a country code rides on the create; default and none (which create refuses) are an
+    # edit right after it
+    edit = f"~ edit   dialer [predictive, id (known after create)]: amd: new → '{amd}'"
+    assert (edit in out) is (amd != "COL"), out
+    code, out = cli(sim, "apply", str(manifest), "--auto-approve")
+    assert code == 0, out
+    [created] = sim.campaigns()
+    assert created["campaign_name"] == "dialer"
+    code, out = cli(sim, "plan", str(manifest), "--detailed-exitcode")
+    assert (code, out.strip()) == (0, "No changes."), out
