@@ -17,7 +17,7 @@ def _campaign_lines(i: int, state: str) -> list[str]:
         f"  - name: campaign-{i:06d}",
         f"    type: {'preview' if i % 2 else 'predictive'}",
         f"    state: {state}",
-        f"    description: Campaign number {i}, wave ${{WAVE:-1}}",
+        f"    description: Campaign number {i}, wave ${{WOLKVOX_VAR_WAVE:-1}}",
         f'    skill_id: "{1000 + i % 50}"',
         '    start_time: "09:00"',
         '    end_time: "17:30"',

@@ -73,8 +73,8 @@ def entry_key(content: bytes, backend: str, schema_digest: str) -> str:
     return digest.hexdigest()
 
 
-def load_entry(directory: Path, key: str) -> tuple[list[str], bytes] | None:
-    """The entry's `token_envs` and its packed `Parsed` (see `unpack`), or None."""
+def load_entry(directory: Path, key: str) -> tuple[list[str], list[str], bytes] | None:
+    """The entry's `token_envs`, `variables` and packed `Parsed` (see `unpack`), or None."""
     try:
         blob = (directory / key).read_bytes()
     except OSError:
@@ -87,12 +87,16 @@ def load_entry(directory: Path, key: str) -> tuple[list[str], bytes] | None:
         return None
     size = int.from_bytes(blob[start : start + 4], "big")
     try:
-        token_envs = marshal.loads(blob[start + 4 : start + 4 + size])
+        header = marshal.loads(blob[start + 4 : start + 4 + size])
     except (ValueError, EOFError, TypeError):
         return None
-    if not (isinstance(token_envs, list) and all(isinstance(t, str) for t in token_envs)):
+    if not (
+        isinstance(header, tuple)
+        and len(header) == 2
+        and all(isinstance(n, list) and all(isinstance(t, str) for t in n) for n in header)
+    ):
         return None
-    return token_envs, blob[start + 4 + size :]
+    return header[0], header[1], blob[start + 4 + size :]
 
 
 def pack(parsed: Parsed) -> bytes:
@@ -110,7 +114,7 @@ def unpack(packed: bytes) -> Parsed | None:
 def store_entry(directory: Path, key: str, parsed: Parsed) -> bytes:
     """Writes the entry (when it can) and returns `pack(parsed)`."""
     packed = pack(parsed)
-    header = marshal.dumps(parsed.token_envs)
+    header = marshal.dumps((parsed.token_envs, parsed.variables))
     body = len(header).to_bytes(4, "big") + header + packed
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 from ..errors import Location
 from ..vocabulary import AMD_COUNTRIES, CampaignType, DesiredState, Unmanaged
 
+#: the environment variable holding the state backend's URL: a secret, never interpolated
+STATE_URL_ENV = "WOLKVOX_STATE_URL"
+
 __all__ = [
     "CREATE_OPTION_KEYS",
     "OPTION_KEYS",
+    "STATE_URL_ENV",
     "UNOBSERVABLE",
     "Campaign",
     "Desired",
@@ -46,6 +50,8 @@ class Operation:
     token_env: str = "WOLKVOX_TOKEN"
     unmanaged: Unmanaged = Unmanaged.WARN
     daily_quota: int | None = None
+    #: environment variables `${VAR}` may read besides `WOLKVOX_VAR_*`
+    variables: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str | None:

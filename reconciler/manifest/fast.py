@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .interpolate import InterpolationError, interpolate
@@ -29,7 +29,7 @@ from .interpolate import InterpolationError, interpolate
 __all__ = ["FORMAT", "Parsed", "finish", "parse_fast"]
 
 #: bump when `Parsed` or the typing rules change: cached entries of another format are ignored
-FORMAT = 2
+FORMAT = 3
 
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
@@ -51,25 +51,36 @@ class Parsed:
     # schema-valid as it stands, which settles it for a file without `${VAR}`: its data
     # depends on its bytes alone (and the schema, part of the cache key)
     checked: bool = False
+    #: raw `operation.variables` names: what `${VAR}` may read (interpolate.ManifestEnviron)
+    variables: list[str] = field(default_factory=list)
 
     def to_builtin(self) -> tuple[Any, ...]:
-        return (FORMAT, self.data, self.deferred, self.marks, self.token_envs, self.checked)
+        return (
+            FORMAT,
+            self.data,
+            self.deferred,
+            self.marks,
+            self.token_envs,
+            self.checked,
+            self.variables,
+        )
 
     @classmethod
     def from_builtin(cls, raw: Any) -> Parsed | None:
         """The inverse of `to_builtin`, or None for anything else (a corrupt entry)."""
-        if not (isinstance(raw, tuple) and len(raw) == 6 and raw[0] == FORMAT):
+        if not (isinstance(raw, tuple) and len(raw) == 7 and raw[0] == FORMAT):
             return None
-        _, data, deferred, marks, token_envs, checked = raw
+        _, data, deferred, marks, token_envs, checked, variables = raw
         if not (
             isinstance(data, dict)
             and isinstance(deferred, list)
             and isinstance(marks, dict)
             and isinstance(token_envs, list)
             and isinstance(checked, bool)
+            and isinstance(variables, list)
         ):
             return None
-        return cls(data, deferred, marks, token_envs, checked)
+        return cls(data, deferred, marks, token_envs, checked, variables)
 
 
 class _Shape:
@@ -270,7 +281,10 @@ def _build(parser: Any, schema: Mapping[str, Any], yaml: Any, max_depth: int) ->
             raise _GiveUp  # an alias
     if root is None:
         raise _GiveUp  # an empty document
-    return Parsed(root, deferred, marks, token_envs)
+    operation = root.get("operation")
+    listed = operation.get("variables") if isinstance(operation, dict) else None
+    variables = [v for v in listed if isinstance(v, str)] if isinstance(listed, list) else []
+    return Parsed(root, deferred, marks, token_envs, variables=variables)
 
 
 def finish(

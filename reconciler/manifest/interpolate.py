@@ -4,20 +4,61 @@
 - `${VAR:-default}`: the default when VAR is unset *or empty* (as in the shell).
   The default is literal text up to the first `}`: no nesting.
 - `$${` writes a literal `${`; a `$` not followed by `{` is just a dollar sign.
+
+Interpolation is opt-in, as Terraform reads only `TF_VAR_*`: a manifest sees only the
+variables named `WOLKVOX_VAR_*` and those listed in `operation.variables`
+(`ManifestEnviron`); any other `${NAME}` is an error, default or not, so that no
+variable of the CI's environment (a forge token, a cloud key) can reach a plan, a pull
+request comment or the vendor. The token's variable and the state backend's URL are never
+interpolated, even when listed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-__all__ = ["InterpolationError", "interpolate"]
+__all__ = ["PREFIX", "InterpolationError", "ManifestEnviron", "interpolate"]
+
+#: variables with this prefix are always visible to manifests
+PREFIX = "WOLKVOX_VAR_"
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class InterpolationError(ValueError):
     """What is wrong with one `${...}`; the caller adds the location."""
+
+
+class ManifestEnviron(Mapping[str, str]):
+    """The environment as manifests see it: `WOLKVOX_VAR_*` and the `allowed` names. Looking
+    up any other name raises InterpolationError (a `${NAME:-default}` included)."""
+
+    def __init__(self, environ: Mapping[str, str], allowed: frozenset[str]) -> None:
+        self._environ = environ
+        self._allowed = allowed
+
+    def _visible(self, name: str) -> bool:
+        return name.startswith(PREFIX) or name in self._allowed
+
+    def __getitem__(self, name: str) -> str:
+        if not self._visible(name):
+            raise KeyError(name)
+        return self._environ[name]
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if not self._visible(name):
+            raise InterpolationError(
+                f"${{{name}}} is not a variable the manifests may read: name it "
+                f"{PREFIX}{name}, or list {name} in operation.variables"
+            )
+        return self._environ.get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._environ if self._visible(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def interpolate(

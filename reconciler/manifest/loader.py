@@ -6,7 +6,9 @@ Rules decided here (the README's "Manifest reference" documents them):
 - `defaults` apply to the campaigns of their own file only;
 - `operation` may appear in several files only if identical; none at all gives `Operation()`;
 - a campaign name (and a bound `id`) is unique across all files;
-- the token's variable (`WOLKVOX_TOKEN` or any `operation.token_env`) is never interpolated.
+- `${VAR}` reads only `WOLKVOX_VAR_*` and the names listed in `operation.variables`;
+- the token's variable (`WOLKVOX_TOKEN` or any `operation.token_env`) and the state
+  backend's URL (`WOLKVOX_STATE_URL`) are never interpolated.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from ..errors import Location, ManifestError, Problem
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import cache, thorough
 from .converted import Converted, JsonPath, join
-from .desired import Campaign, Desired, Operation
-from .interpolate import InterpolationError, interpolate
+from .desired import STATE_URL_ENV, Campaign, Desired, Operation
+from .interpolate import InterpolationError, ManifestEnviron, interpolate
 from .source import Source, read
 
 __all__ = ["discover", "load"]
@@ -107,7 +109,7 @@ def _token_variables(written_envs: Sequence[str], environ: Mapping[str, str]) ->
     Read from the raw values, before any other interpolation, so that no file can
     interpolate the token, whichever file names its variable."""
     written = {Operation().token_env, *written_envs}
-    names = set(written)
+    names = set(written) | {STATE_URL_ENV}
     for name in written:
         # a failed interpolation is reported where the value is converted
         with contextlib.suppress(InterpolationError):
@@ -179,6 +181,7 @@ def _operation(data: Mapping[str, Any]) -> Operation:
         token_env=data.get("token_env", base.token_env),
         unmanaged=Unmanaged(data.get("unmanaged", base.unmanaged.value)),
         daily_quota=data.get("daily_quota", base.daily_quota),
+        variables=tuple(data.get("variables", base.variables)),
     )
 
 
@@ -351,8 +354,10 @@ def load(
         if source is not None
     ]
     secret_names = _token_variables([name for s in sources for name in s.token_envs], env)
+    allowed = frozenset(name for s in sources for name in s.variables) - secret_names
+    visible = ManifestEnviron(env, allowed)
     for source in sources:
-        _check_file(source, env, secret_names, out)
+        _check_file(source, visible, secret_names, out)
     operation = _merge_operations(out)
     _check_unique(out)
     if out.problems:

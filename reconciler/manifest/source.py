@@ -31,6 +31,7 @@ class Source:
     file: str
     raw: bytes
     token_envs: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)  # raw operation.variables
     # a fast source holds its data packed (compact bytes) until its turn comes, so that
     # the data of only one file is unpacked at a time
     packed: bytes | None = None
@@ -108,14 +109,14 @@ def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Sourc
         key = cache.entry_key(raw, _backend(), manifest_schema.schema_digest())
         entry = cache.load_entry(directory, key)
         if entry is not None:
-            source.token_envs, source.packed = entry
+            source.token_envs, source.variables, source.packed = entry
             return source
     text = thorough.decode(file, raw, problems)
     if text is None:
         return None
     parsed = fast.parse_fast(text, manifest_schema.schema())
     if parsed is not None and not thorough.foreign(list(parsed.data)):
-        source.token_envs = parsed.token_envs
+        source.token_envs, source.variables = parsed.token_envs, parsed.variables
         parsed.checked = not parsed.deferred and _valid(parsed.data)
         # packed even without a cache: until its turn, a file's data then takes about its
         # size in bytes rather than some ten times that in objects
@@ -128,4 +129,5 @@ def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Sourc
     if source.root is None:
         return None
     source.token_envs = thorough.token_envs(source.root)
+    source.variables = thorough.variables(source.root)
     return source

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # `.yaml` and `.convert` (and with them PyYAML) are imported by the functions that use
 # them: a run whose files all come from the parse cache never needs them
 
-__all__ = ["check", "decode", "foreign", "parse", "token_envs"]
+__all__ = ["check", "decode", "foreign", "parse", "token_envs", "variables"]
 
 
 def decode(file: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -89,6 +89,21 @@ def parse(file: str, text: str, problems: list[Problem]) -> MappingNode | None:
         )
         return None
     return root
+
+
+def variables(root: MappingNode) -> list[str]:
+    """Every name in `operation.variables` as written: what `${VAR}` may read."""
+    from .yaml import MappingNode, ScalarNode, SequenceNode
+
+    return [
+        item.value
+        for key, value in root.items
+        if key.value == "operation" and isinstance(value, MappingNode)
+        for k, v in value.items
+        if k.value == "variables" and isinstance(v, SequenceNode)
+        for item in v.items
+        if isinstance(item, ScalarNode)
+    ]
 
 
 def token_envs(root: MappingNode) -> list[str]:

@@ -45,18 +45,9 @@ from .model import (
     Plan,
     Thresholds,
 )
+from .skills import check_skills
 
 __all__ = ["make_plan", "selected"]
-
-
-def skills_unverified(campaign: str, what: str, why: str) -> Finding:
-    """The warning for a skill_id sent unchecked: the vendor's skills list `why`."""
-    return Finding(
-        FindingKind.SKILLS_UNVERIFIED,
-        f"{what} not verified: the operation's skills list (api=skills) {why}; "
-        "apply sends it as declared",
-        campaign,
-    )
 
 
 def make_plan(
@@ -91,7 +82,10 @@ def make_plan(
         builder.plan_unmanaged(desired.operation)
 
     if skills is not None:
-        builder.check_skills(chosen, frozenset(skills))
+        findings, refused = check_skills(builder.actions, chosen, frozenset(skills))
+        builder.errors += [f for f in findings if f.kind is FindingKind.UNKNOWN_SKILL]
+        builder.warnings += [f for f in findings if f.kind is not FindingKind.UNKNOWN_SKILL]
+        builder.actions = [a for a in builder.actions if a.campaign not in refused]
     plan = Plan(
         actions=tuple(builder.actions),
         warnings=tuple(builder.warnings),
@@ -302,34 +296,6 @@ class _Builder:
             current=current,
             why=ActionReason.ABSENT,
         )
-
-    def check_skills(self, chosen: Sequence[Campaign], skills: frozenset[str]) -> None:
-        """An unknown skill is an error at the manifest line, not a 400 mid-apply; the
-        campaign gets no actions. An empty list proves nothing (an operation whose skills
-        endpoint answers none, as the simulator's does unseeded): a warning, never a block."""
-        sent: dict[str, str] = {}
-        for action in self.actions:
-            skill = (action.params or {}).get("skill_id")
-            if action.kind in (ActionKind.CREATE, ActionKind.EDIT) and skill:
-                sent[action.campaign] = str(skill)
-        if not skills:
-            self.warnings.extend(
-                skills_unverified(c.name, f"{c.location}: skill_id {sent[c.name]}", "answered none")
-                for c in chosen
-                if sent.get(c.name) not in (None, "VAGENT")
-            )
-            return
-        wrong = {c.name: c for c in chosen if sent.get(c.name) not in (None, "VAGENT", *skills)}
-        for name, c in wrong.items():
-            self.errors.append(
-                Finding(
-                    FindingKind.UNKNOWN_SKILL,
-                    f"{c.location}: skill_id {sent[name]} is not one of the operation's "
-                    f"{len(skills)} skills (api=skills); fix the id or create the skill",
-                    name,
-                )
-            )
-        self.actions = [a for a in self.actions if a.campaign not in wrong]
 
     def _converge(self, c: Campaign, current: LiveCampaign) -> None:
         cid = current.campaign_id

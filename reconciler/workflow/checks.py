@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from ..errors import ApiError, AuthError, QuotaExhausted
 from ..manifest.desired import Operation
-from ..plan.model import ActionKind, Plan
-from ..plan.planner import skills_unverified
+from ..plan.model import Plan
+from ..plan.skills import skills_sent, skills_unverified
 
 __all__ = ["Budget", "budget", "needs_skills", "with_skills"]
 
@@ -23,10 +23,7 @@ class _Reads(Protocol):
 
 def needs_skills(plan: Plan) -> bool:
     """Whether a create or edit of `plan` would send a `skill_id`."""
-    return any(
-        a.kind in (ActionKind.CREATE, ActionKind.EDIT) and (a.params or {}).get("skill_id")
-        for a in plan.actions
-    )
+    return bool(skills_sent(plan.actions))
 
 
 def with_skills(plan: Plan, client: _Reads, replan: Callable[[Collection[str]], Plan]) -> Plan:
@@ -39,15 +36,9 @@ def with_skills(plan: Plan, client: _Reads, replan: Callable[[Collection[str]], 
     except AuthError:
         raise
     except ApiError as exc:  # unreadable: a warning per skill sent, never a blocked create
-        sent = {
-            a.campaign: skill
-            for a in plan.actions
-            if a.kind in (ActionKind.CREATE, ActionKind.EDIT)
-            and (skill := (a.params or {}).get("skill_id"))
-        }
         unchecked = tuple(
             skills_unverified(name, f"skill_id {skill}", f"failed: {exc}")
-            for name, skill in sent.items()
+            for name, skill in skills_sent(plan.actions).items()
         )
         return replace(plan, warnings=plan.warnings + unchecked)
     return replan([s.skill_id for s in skills])

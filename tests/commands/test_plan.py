@@ -391,3 +391,29 @@ def test_a_terminal_that_cannot_encode_gets_replacements_not_a_crash(
         )
         assert result.returncode == 2, result.stderr
         assert "a?b" in result.stdout or "a\\u2192b" in result.stdout
+
+
+def test_no_unlisted_environment_variable_reaches_a_plan(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    sim = simulator(SEED, "--token", TOKEN)
+    leak = "ghp_0123456789abcdefLEAK"
+    manifest = tmp_path / "campaigns.yaml"
+    manifest.write_text(
+        "version: 1\noperation: {unmanaged: ignore}\ncampaigns:\n"
+        '  - {name: a, type: preview, state: stopped, description: "note ${OTHER_SECRET}"}\n'
+    )
+    for extra in ([], ["--json"], ["--markdown"]):
+        result = plan(sim, str(manifest), *extra, env={"OTHER_SECRET": leak})
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"{manifest}:4:" in result.stderr and "operation.variables" in result.stderr
+        assert leak not in result.stdout + result.stderr
+    # listed by name, or under the documented prefix, it is the manifests' to read
+    manifest.write_text(
+        manifest.read_text()
+        .replace("unmanaged: ignore", "unmanaged: ignore, variables: [NOTE]")
+        .replace("${OTHER_SECRET}", "${NOTE} ${WOLKVOX_VAR_WAVE}")
+    )
+    result = plan(sim, str(manifest), "--json", env={"NOTE": "hello", "WOLKVOX_VAR_WAVE": "w2"})
+    assert result.returncode == 0, result.stderr
+    assert "note hello w2" in result.stdout

@@ -16,10 +16,10 @@ from reconciler.manifest.fast import Parsed
 
 TEXT = """version: 1
 campaigns:
-  - name: wave-${WAVE:-1}
+  - name: wave-${WOLKVOX_VAR_WAVE:-1}
     type: preview
-    state: ${STATE}
-    enable_edition: ${EDIT:-no}
+    state: ${WOLKVOX_VAR_STATE}
+    enable_edition: ${WOLKVOX_VAR_EDIT:-no}
 """
 
 
@@ -45,13 +45,13 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_second_load_is_served_from_the_cache(
     manifest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = load([str(manifest)], environ={"STATE": "started"})
+    first = load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
     assert len(entries()) == 1
     # same bytes under another name: the same entry, located at the new name
     moved = tmp_path / "elsewhere.yaml"
     manifest.rename(moved)
     no_parsing(monkeypatch)
-    again = load([str(moved)], environ={"STATE": "started"})
+    again = load([str(moved)], environ={"WOLKVOX_VAR_STATE": "started"})
     assert again.campaigns == first.campaigns
     assert str(again.campaigns[0].location) == f"{moved}:3:5"
 
@@ -59,10 +59,15 @@ def test_a_second_load_is_served_from_the_cache(
 def test_a_cached_file_is_interpolated_with_the_current_environment(
     manifest: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load([str(manifest)], environ={"STATE": "started"})
+    load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
     no_parsing(monkeypatch)
     (campaign,) = load(
-        [str(manifest)], environ={"STATE": "stopped", "WAVE": "7", "EDIT": "yes"}
+        [str(manifest)],
+        environ={
+            "WOLKVOX_VAR_STATE": "stopped",
+            "WOLKVOX_VAR_WAVE": "7",
+            "WOLKVOX_VAR_EDIT": "yes",
+        },
     ).campaigns
     assert (campaign.name, campaign.state.value, campaign.enable_edition) == (
         "wave-7",
@@ -73,17 +78,17 @@ def test_a_cached_file_is_interpolated_with_the_current_environment(
     with pytest.raises(ManifestError) as caught:
         load([str(manifest)], environ={})
     assert [str(p) for p in caught.value.problems] == [
-        f"{manifest}:5:12: environment variable STATE is not set "
-        "(write ${STATE:-default} to give a default)"
+        f"{manifest}:5:12: environment variable WOLKVOX_VAR_STATE is not set "
+        "(write ${WOLKVOX_VAR_STATE:-default} to give a default)"
     ]
 
 
 def test_a_cached_file_still_cannot_interpolate_the_token(manifest: Path, tmp_path: Path) -> None:
-    load([str(manifest)], environ={"STATE": "started"})
+    load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
     other = tmp_path / "op.yaml"
-    other.write_text("version: 1\noperation: {token_env: STATE}\n", encoding="utf-8")
+    other.write_text("version: 1\noperation: {token_env: WOLKVOX_VAR_STATE}\n", encoding="utf-8")
     with pytest.raises(ManifestError) as caught:
-        load([str(manifest), str(other)], environ={"STATE": "started"})
+        load([str(manifest), str(other)], environ={"WOLKVOX_VAR_STATE": "started"})
     assert "holds the API token" in str(caught.value.problems[0])
 
 
@@ -98,16 +103,16 @@ def test_a_cached_file_still_cannot_interpolate_the_token(manifest: Path, tmp_pa
     ids=["cut", "flipped", "empty", "garbage"],
 )
 def test_a_damaged_entry_is_ignored_and_replaced(manifest: Path, damage: Any) -> None:
-    first = load([str(manifest)], environ={"STATE": "started"})
+    first = load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
     (entry,) = entries()
     good = entry.read_bytes()
     entry.write_bytes(damage(good))
-    assert load([str(manifest)], environ={"STATE": "started"}) == first
+    assert load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"}) == first
     assert entry.read_bytes() == good
 
 
 def test_an_entry_of_another_format_is_ignored(manifest: Path) -> None:
-    load([str(manifest)], environ={"STATE": "started"})
+    load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
     (entry,) = entries()
     assert Parsed.from_builtin((fast.FORMAT + 1, {}, [], {}, [], False)) is None
     assert cache.load_entry(entry.parent, entry.name) is not None
@@ -116,8 +121,8 @@ def test_an_entry_of_another_format_is_ignored(manifest: Path) -> None:
 
 def test_the_cache_can_be_turned_off(manifest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.DISABLE_ENV, "1")
-    load([str(manifest)], environ={"STATE": "started"})
-    load([str(manifest)], environ={"STATE": "started"}, use_cache=False)
+    load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"})
+    load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"}, use_cache=False)
     assert entries() == []
 
 
@@ -127,7 +132,7 @@ def test_an_unusable_cache_directory_changes_nothing(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    (campaign,) = load([str(manifest)], environ={"STATE": "started"}).campaigns
+    (campaign,) = load([str(manifest)], environ={"WOLKVOX_VAR_STATE": "started"}).campaigns
     assert campaign.name == "wave-1"
 
 
@@ -154,7 +159,7 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
     def read() -> None:
         for _ in range(200):
             entry = cache.load_entry(tmp_path, "k")
-            seen.append(None if entry is None else cache.unpack(entry[1]))
+            seen.append(None if entry is None else cache.unpack(entry[2]))
 
     threads = [threading.Thread(target=write) for _ in range(4)]
     threads += [threading.Thread(target=read) for _ in range(2)]
@@ -163,7 +168,7 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert {id(p) for p in seen if p is not None and p != parsed} == set()
-    assert cache.load_entry(tmp_path, "k") == (parsed.token_envs, packed)
+    assert cache.load_entry(tmp_path, "k") == (parsed.token_envs, parsed.variables, packed)
     assert [p.name for p in tmp_path.iterdir()] == ["k"]  # no temporary file left
 
 

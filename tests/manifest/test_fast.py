@@ -35,13 +35,13 @@ campaigns:
     options: {opt2: 1001, opt12: yes}
     protect: No
     id: "4638"
-  - name: w-${WAVE:-1}
-    state: "${STATE:-stopped}"
-    enable_edition: ${EDIT:-no}
+  - name: w-${WOLKVOX_VAR_WAVE:-1}
+    state: "${WOLKVOX_VAR_STATE:-stopped}"
+    enable_edition: ${WOLKVOX_VAR_EDIT:-no}
   - name: quoted
     state: stopped
-    description: "price $5, not ${VAR}: $${literal}"
-    protect: ${PROTECT}
+    description: "price $5, not ${WOLKVOX_VAR_VAR}: $${literal}"
+    protect: ${WOLKVOX_VAR_PROTECT}
   - name: block
     state: cleared
     description: |
@@ -53,7 +53,7 @@ anchored: &a
     "\ufeffversion: 1\n# nothing else\n",
     "version: 1\ncampaigns:\n- name: ünïcödé ✓\n  type: preview\n  state: stopped\n",
 ]
-ENV = {"PROTECT": "true", "EDIT": "yes", "VAR": "v"}
+ENV = {"WOLKVOX_VAR_PROTECT": "true", "WOLKVOX_VAR_EDIT": "yes", "WOLKVOX_VAR_VAR": "v"}
 
 
 def thorough_data(text: str) -> Any:
@@ -182,9 +182,9 @@ _ODD = st.sampled_from(
         "1e3",
         "~",
         "",
-        "${X}",
-        "${NOPE}",
-        "$${X}",
+        "${WOLKVOX_VAR_X}",
+        "${WOLKVOX_VAR_NOPE}",
+        "$${WOLKVOX_VAR_X}",
         "${WOLKVOX_TOKEN}",
         "[a]",
         "{b: c}",
@@ -197,12 +197,15 @@ _ODD = st.sampled_from(
 )
 # per key: values the schema accepts, then values it refuses
 _VALUES = {
-    "type": (["predictive", "preview", '"preview"', "${T:-preview}"], ["Preview"]),
-    "state": (["started", "stopped", "'stopped'", "${S:-started}"], ["paused"]),
-    "description": (["text", "1e3", "no", "'${X}'", "${X:-d}", '"a: b"', '""'], []),
+    "type": (["predictive", "preview", '"preview"', "${WOLKVOX_VAR_T:-preview}"], ["Preview"]),
+    "state": (["started", "stopped", "'stopped'", "${WOLKVOX_VAR_S:-started}"], ["paused"]),
+    "description": (
+        ["text", "1e3", "no", "'${WOLKVOX_VAR_X}'", "${WOLKVOX_VAR_X:-d}", '"a: b"', '""'],
+        [],
+    ),
     "skill_id": (['"1001"', "0100", "1001", "'12'"], ["12a"]),
-    "enable_edition": (["yes", "no", "true", "FALSE", "${X}"], ['"yes"', "on"]),
-    "protect": (["true", "false", "No", "${P:-no}"], []),
+    "enable_edition": (["yes", "no", "true", "FALSE", "${WOLKVOX_VAR_X}"], ['"yes"', "on"]),
+    "protect": (["true", "false", "No", "${WOLKVOX_VAR_P:-no}"], []),
     "id": (['"4638"', "4638", "'0012'"], ['"12x"']),
     "colour": ([], ["red"]),
 }
@@ -220,7 +223,9 @@ def _manifests(draw: st.DrawFn) -> str:
     version = "1" if draw(st.integers(0, 9)) else draw(st.sampled_from(["2", '"1"']))
     lines = [f"version: {version}"]
     if draw(st.booleans()):
-        token_env = draw(st.sampled_from(["MY_TOKEN", "WOLKVOX_TOKEN", "${X:-T}", "X", "a b"]))
+        token_env = draw(
+            st.sampled_from(["MY_TOKEN", "WOLKVOX_TOKEN", "${WOLKVOX_VAR_X:-T}", "X", "a b"])
+        )
         lines += ["operation:", f"  token_env: {token_env}", "  server: '0002'"]
     if draw(st.booleans()):
         lines += ["defaults:", f"  type: {_value(draw, 'type')}"]
@@ -253,6 +258,9 @@ def test_any_manifest_gives_the_thorough_paths_result(
     # mostly valid manifests with here and there a value, a key or a reference that is not
     file = tmp_path / "m.yaml"
     file.write_text(text, encoding="utf-8")
-    monkeypatch.setattr("tests.manifest.test_fast.ENV", {"X": "yes", "S": "", "MY_TOKEN": "t"})
+    monkeypatch.setattr(
+        "tests.manifest.test_fast.ENV",
+        {"WOLKVOX_VAR_X": "yes", "WOLKVOX_VAR_S": "", "MY_TOKEN": "t"},
+    )
     fast_result = _load([str(file)], thorough=False, monkeypatch=monkeypatch)
     _same(fast_result, _load([str(file)], thorough=True, monkeypatch=monkeypatch))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -118,3 +119,30 @@ def test_agrees_with_the_character_by_character_version(text: str) -> None:
         except InterpolationError as exc:
             results.append(f"error: {exc}")
     assert results[0] == results[1]
+
+
+def test_manifests_see_only_the_prefix_and_the_listed_names() -> None:
+    from reconciler.manifest.interpolate import ManifestEnviron
+
+    env = ManifestEnviron(
+        {"WOLKVOX_VAR_A": "a", "LISTED": "l", "GITHUB_TOKEN": "g"}, frozenset({"LISTED"})
+    )
+    assert interpolate("${WOLKVOX_VAR_A}-${LISTED}", env) == "a-l"
+    assert dict(env) == {"WOLKVOX_VAR_A": "a", "LISTED": "l"}
+    for text in ("${GITHUB_TOKEN}", "${GITHUB_TOKEN:-fallback}", "${UNSET_AND_UNLISTED:-d}"):
+        with pytest.raises(InterpolationError, match=r"operation\.variables"):
+            interpolate(text, env)
+
+
+def test_the_state_url_is_never_interpolated_even_when_listed(tmp_path: Path) -> None:
+    from reconciler.errors import ManifestError
+    from reconciler.manifest import load
+
+    file = tmp_path / "m.yaml"
+    file.write_text(
+        "version: 1\noperation: {variables: [WOLKVOX_STATE_URL]}\ncampaigns:\n"
+        "  - {name: a, type: preview, state: stopped, description: '${WOLKVOX_STATE_URL}'}\n"
+    )
+    with pytest.raises(ManifestError) as caught:
+        load([str(file)], environ={"WOLKVOX_STATE_URL": "postgresql://u:pw@db/state"})
+    assert "pw@db" not in str(caught.value)

@@ -30,7 +30,11 @@ def test_the_example_loads(backend: str) -> None:
     desired = load([str(EXAMPLE)], environ={})
     assert desired.files == (str(EXAMPLE),)
     assert desired.operation == Operation(
-        server="0002", token_env="WOLKVOX_TOKEN", unmanaged=Unmanaged.WARN, daily_quota=5000
+        server="0002",
+        token_env="WOLKVOX_TOKEN",
+        unmanaged=Unmanaged.WARN,
+        daily_quota=5000,
+        variables=("SALES_WAVE",),
     )
     assert 6 <= len(desired.campaigns) <= 10
     assert {c.state for c in desired.campaigns} == set(DesiredState) - {DesiredState.ABSENT}
@@ -146,17 +150,20 @@ def test_interpolation_uses_the_given_environment(tmp_path: Path) -> None:
         tmp_path / "m.yaml",
         """version: 1
 operation:
-  server: ${SERVER}
-  daily_quota: ${QUOTA:-3000}  # unquoted: typed after interpolation
+  server: ${WOLKVOX_VAR_SERVER}
+  daily_quota: ${WOLKVOX_VAR_QUOTA:-3000}  # unquoted: typed after interpolation
 campaigns:
-  - name: wave-${WAVE}
+  - name: wave-${WOLKVOX_VAR_WAVE}
     type: preview
     state: started
-    enable_edition: ${EDIT:-no}
-    description: "{${WAVE}}"  # in flow style or with braces around it, quote
+    enable_edition: ${WOLKVOX_VAR_EDIT:-no}
+    description: "{${WOLKVOX_VAR_WAVE}}"  # in flow style or with braces around it, quote
 """,
     )
-    desired = load([file], environ={"SERVER": "0031", "WAVE": "7", "EDIT": "yes"})
+    desired = load(
+        [file],
+        environ={"WOLKVOX_VAR_SERVER": "0031", "WOLKVOX_VAR_WAVE": "7", "WOLKVOX_VAR_EDIT": "yes"},
+    )
     assert desired.operation.server == "0031"
     assert desired.operation.daily_quota == 3000
     (campaign,) = desired.campaigns
@@ -167,11 +174,11 @@ campaigns:
 def test_interpolation_defaults_to_the_process_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WOLKVOX_TEST_WAVE", "9")
+    monkeypatch.setenv("WOLKVOX_VAR_WOLKVOX_TEST_WAVE", "9")
     file = write(
         tmp_path / "m.yaml",
         "version: 1\ncampaigns:\n"
-        "  - {name: 'w${WOLKVOX_TEST_WAVE}', type: preview, state: started}",
+        "  - {name: 'w${WOLKVOX_VAR_WOLKVOX_TEST_WAVE}', type: preview, state: started}",
     )
     assert load([file]).campaigns[0].name == "w9"
 
@@ -356,7 +363,7 @@ def test_an_interpolated_token_env_still_guards_its_variable(tmp_path: Path) -> 
     # `token_env: ${VAR:-MY_TOKEN}` names MY_TOKEN: `${MY_TOKEN}` must not reach a value
     file = write(
         tmp_path / "m.yaml",
-        "version: 1\noperation:\n  token_env: ${TOKEN_VAR:-MY_TOKEN}\ncampaigns:\n"
+        "version: 1\noperation:\n  token_env: ${WOLKVOX_VAR_TOKEN_VAR:-MY_TOKEN}\ncampaigns:\n"
         "  - name: a\n    type: preview\n    state: started\n    description: x${MY_TOKEN}\n",
     )
     with pytest.raises(ManifestError) as caught:
@@ -365,8 +372,12 @@ def test_an_interpolated_token_env_still_guards_its_variable(tmp_path: Path) -> 
         f"{file}:8:18: ${{MY_TOKEN}} holds the API token, which never goes into a manifest value"
     ]
     assert "s3cr3t-value" not in str(caught.value)
-    # and when TOKEN_VAR names another variable, MY_TOKEN is an ordinary one
-    desired = load([file], environ={"TOKEN_VAR": "OTHER", "MY_TOKEN": "v"})
+    # and when TOKEN_VAR names another variable, MY_TOKEN is an ordinary one (listed)
+    file = write(
+        tmp_path / "m.yaml",
+        Path(file).read_text().replace("campaigns:", "  variables: [MY_TOKEN]\ncampaigns:"),
+    )
+    desired = load([file], environ={"WOLKVOX_VAR_TOKEN_VAR": "OTHER", "MY_TOKEN": "v"})
     assert desired.operation.token_env == "OTHER"
     assert desired.campaigns[0].description == "xv"
 
