@@ -1,15 +1,17 @@
 """Execute a Plan through the client: in plan order, phase by phase, never twice.
 
-The rules a user relies on (issue 5):
+The rules a user relies on:
 
 - Phases run one after the other (every stop, then clears, creates, starts); inside a
   phase at most `concurrency` calls are in flight (the vendor allows 2 per token).
 - The start of a campaign created in this run uses the id its create returned.
 - A failed or skipped action skips every later action on the same campaign (a clear after
   a failed stop, the start of a failed create).
-- Quota and auth errors halt the run at once; any other failure halts it too unless
-  `continue_on_error`. Halting means: no new call starts, in-flight calls finish, what was
-  not run is reported as skipped with the reason.
+- After any other failure the actions that do not depend on it still run, as Terraform
+  carries on with what does not depend on a failed resource; `fail_fast` halts instead.
+  Quota and auth errors halt the run at once (nothing else can succeed). Halting means: no
+  new call starts, in-flight calls finish, what was not run is reported as skipped with
+  the reason.
 - A create is never sent twice by the applier. After an ambiguous answer (`OutcomeUnknown`:
   no answer, a 5xx, a 2xx without an id) the vendor may have committed it, and its list may
   show a new campaign only seconds later: the list is read again after each of
@@ -150,7 +152,7 @@ def apply_plan(
     client: ApplyClient,
     *,
     concurrency: int = 1,
-    continue_on_error: bool = False,
+    fail_fast: bool = False,
     journal: Journal | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     stop_event: threading.Event | None = None,
@@ -173,7 +175,7 @@ def apply_plan(
     run = _Run(
         client,
         concurrency=concurrency,
-        continue_on_error=continue_on_error,
+        fail_fast=fail_fast,
         journal=journal,
         on_outcome=on_outcome,
         stop_event=stop_event or threading.Event(),
@@ -200,7 +202,7 @@ class _Run:
         client: ApplyClient,
         *,
         concurrency: int,
-        continue_on_error: bool,
+        fail_fast: bool,
         journal: Journal | None,
         on_outcome: Callable[[Outcome], None] | None,
         stop_event: threading.Event,
@@ -209,7 +211,7 @@ class _Run:
     ) -> None:
         self.client = client
         self.concurrency = concurrency
-        self.continue_on_error = continue_on_error
+        self.fail_fast = fail_fast
         self.journal = journal
         self.on_outcome = on_outcome
         self.stop_event = stop_event
@@ -286,8 +288,8 @@ class _Run:
             what = f"the {action.kind.value} of {action.campaign} failed"
             if isinstance(error, _FATAL):
                 self.halted = f"{what} ({type(error).__name__}: nothing else can succeed)"
-            elif not self.continue_on_error:
-                self.halted = f"{what} (use --continue-on-error to go on with the rest)"
+            elif self.fail_fast:
+                self.halted = f"{what} (--fail-fast: nothing more was started)"
         self._record(
             "outcome",
             action,

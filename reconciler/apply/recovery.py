@@ -55,7 +55,7 @@ def find_created(
             live = client.list_campaigns()
         except ApiError as exc:
             # A quota or auth refusal keeps its class: it must halt the run (even with
-            # continue_on_error), as it would have had it come from the create itself.
+            # unless fail_fast), as it would have had it come from the create itself.
             cls = type(exc) if isinstance(exc, _FATAL) else OutcomeUnknown
             raise cls(
                 f"outcome unknown: {unknown.message}; re-reading the live list to find "

@@ -66,9 +66,10 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     help="API calls in flight at once (the vendor allows 2 per token).",
 )
 @click.option(
-    "--continue-on-error",
+    "--fail-fast",
     is_flag=True,
-    help="After a failure, go on with the actions that do not depend on it.",
+    help="Stop at the first failure. By default the actions that do not depend on a "
+    "failed one still run (its dependents are skipped and said to be).",
 )
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
 @click.option(
@@ -101,7 +102,7 @@ def apply(
     plan_file: str | None,
     auto_approve: bool,
     concurrency: int,
-    continue_on_error: bool,
+    fail_fast: bool,
     force: bool,
     thresholds: Thresholds,
     resend_fields: bool,
@@ -127,7 +128,7 @@ def apply(
     options = ApplyOptions(
         auto_approve=auto_approve,
         concurrency=concurrency,
-        continue_on_error=continue_on_error,
+        fail_fast=fail_fast,
         force=force,
         thresholds=thresholds,
         resend_fields=resend_fields,

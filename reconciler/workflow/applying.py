@@ -79,7 +79,7 @@ class ApplyUI(Protocol):
 class ApplyOptions:
     auto_approve: bool = False
     concurrency: int = 1
-    continue_on_error: bool = False
+    fail_fast: bool = False
     force: bool = False
     thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen
     lock_timeout: float = 0.0
@@ -328,7 +328,7 @@ def _execute(
                     plan,
                     client,
                     concurrency=options.concurrency,
-                    continue_on_error=options.continue_on_error,
+                    fail_fast=options.fail_fast,
                     journal=journal,
                     on_outcome=on_outcome,
                     stop_event=stop_event,

@@ -62,21 +62,21 @@ def test_runs_phase_by_phase_and_starts_with_the_id_the_create_returned() -> Non
     ]
 
 
-def test_a_failed_action_halts_the_run_and_skips_the_rest_with_reasons() -> None:
+def test_fail_fast_halts_the_run_and_skips_the_rest_with_reasons() -> None:
     client = FakeClient.with_rows(Row("1", "a", P), Row("2", "b", P))
     client.rows.pop("1")  # the start of "a" will fail: NotFound
     plan = Plan((start("a", "1"), start("b", "2")))
-    report = apply_plan(plan, client)
+    report = apply_plan(plan, client, fail_fast=True)
     assert [o.status for o in report.outcomes] == ["failed", "skipped"]
-    assert "continue-on-error" in (report.outcomes[1].error or "")
+    assert "--fail-fast" in (report.outcomes[1].error or "")
     assert client.log == [("start", "1")]
     assert not report.ok
 
 
-def test_continue_on_error_goes_on_with_independent_actions_but_skips_dependents() -> None:
+def test_by_default_independent_actions_go_on_and_dependents_are_skipped() -> None:
     client = FakeClient.with_rows(Row("2", "b", P), Row("3", "c", P, LiveStatus.STARTED, 4))
     plan = Plan((stop("a", "1"), clear("a", "1"), start("b", "2"), stop("c", "3"), clear("c", "3")))
-    report = apply_plan(plan, client, continue_on_error=True)
+    report = apply_plan(plan, client)
     by = {(o.action.campaign, o.action.kind.value): o for o in report.outcomes}
     assert by["a", "stop"].status == "failed"
     assert by["a", "clear"].status == "skipped"
@@ -88,13 +88,13 @@ def test_continue_on_error_goes_on_with_independent_actions_but_skips_dependents
 
 def test_the_start_of_a_failed_create_is_skipped() -> None:
     client = FakeClient(fail_rate=1.0)
-    report = apply_plan(Plan((create("x"), start("x"))), client, continue_on_error=True)
+    report = apply_plan(Plan((create("x"), start("x"))), client)
     assert [o.status for o in report.outcomes] == ["failed", "skipped"]
     assert client.log == [("create_campaign", "x")]
 
 
 @pytest.mark.parametrize("fault", ["quota", "auth"])
-def test_quota_and_auth_errors_halt_even_with_continue_on_error(fault: str) -> None:
+def test_quota_and_auth_errors_halt_the_run(fault: str) -> None:
     rows = [Row(str(i), f"c{i}", P) for i in range(4)]
     client = FakeClient.with_rows(*rows)
     if fault == "quota":
@@ -102,7 +102,7 @@ def test_quota_and_auth_errors_halt_even_with_continue_on_error(fault: str) -> N
     else:
         client.auth_fails = True
     plan = Plan(tuple(start(f"c{i}", str(i)) for i in range(4)))
-    report = apply_plan(plan, client, continue_on_error=True)
+    report = apply_plan(plan, client)
     statuses = [o.status for o in report.outcomes]
     expected_calls = 2 if fault == "quota" else 1
     assert len(client.log) == expected_calls
@@ -189,7 +189,7 @@ def test_a_quota_or_auth_refusal_of_the_re_read_after_an_ambiguous_create_halts_
                 client.auth_fails = True
 
         client.create_campaign = create_then_revoke  # type: ignore[method-assign]
-    report = apply_plan(plan, client, continue_on_error=True, recheck_waits=(0,))
+    report = apply_plan(plan, client, recheck_waits=(0,))
     assert [api for api, _ in client.log] == ["create_campaign", "campaigns"]
     assert report.outcomes[0].status == "failed"
     assert "not creating again" in (report.outcomes[0].error or "")

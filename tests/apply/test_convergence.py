@@ -54,7 +54,7 @@ def scenarios(draw: st.DrawFn) -> tuple[Desired, list[Row]]:
     list_fail_rate=st.floats(0, 0.3),
     seed=st.integers(0, 2**16),
     list_lag=st.integers(0, 3),
-    continue_on_error=st.booleans(),
+    fail_fast=st.booleans(),
     concurrency=st.sampled_from([1, 2]),
 )
 def test_repeated_applies_converge_and_never_duplicate(
@@ -64,7 +64,7 @@ def test_repeated_applies_converge_and_never_duplicate(
     list_fail_rate: float,
     seed: int,
     list_lag: int,
-    continue_on_error: bool,
+    fail_fast: bool,
     concurrency: int,
 ) -> None:
     desired, rows = scenario
@@ -90,7 +90,7 @@ def test_repeated_applies_converge_and_never_duplicate(
             plan,
             client,
             concurrency=concurrency,
-            continue_on_error=continue_on_error,
+            fail_fast=fail_fast,
             known_ids=[r.campaign_id for r in client.rows.values()],
             # as many re-reads as the list may lag (the default waits cover 15 s of lag)
             recheck_waits=(0.0,) * 4,
@@ -133,7 +133,6 @@ def test_200_creates_with_lost_answers_and_a_lagging_list_make_no_duplicate() ->
             plan,
             client,
             concurrency=2,
-            continue_on_error=True,
             known_ids=list(client.rows),
             recheck_waits=(0.0,) * 4,
         )

@@ -139,7 +139,7 @@ def test_with_faults_on_it_converges_without_a_duplicate_or_a_lost_edit(
         manifest.write_text(text)
         for _ in range(8):
             code, _out = cli(sim, "apply", str(manifest), "--auto-approve", "--max-deletes", "1",
-                             "--resend-fields", "--continue-on-error")  # fmt: skip
+                             "--resend-fields")  # fmt: skip
             if code == 0 and cli(sim, "plan", str(manifest), "--detailed-exitcode")[0] == 0:
                 break
         else:
