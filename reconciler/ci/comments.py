@@ -28,6 +28,8 @@ from urllib.parse import quote
 
 import httpx
 
+from ..secret import Secret, redact_all
+
 __all__ = ["Forge", "GitHub", "GitLab", "main", "marker_line", "sync_comments"]
 
 _MARKER = re.compile(r"<!-- wolkvox-reconciler: (?P<marker>.*) part (?P<k>\d+) -->")
@@ -35,6 +37,37 @@ _MARKER = re.compile(r"<!-- wolkvox-reconciler: (?P<marker>.*) part (?P<k>\d+) -
 
 def marker_line(marker: str, k: int) -> str:
     return f"<!-- wolkvox-reconciler: {marker} part {k} -->"
+
+
+class ForgeAnswerError(Exception):
+    """The forge answered something this tool cannot use (not JSON, the wrong shape)."""
+
+
+def _json(answer: httpx.Response, shape: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    """The answer's JSON when it is a `shape` (and every list item an object); a
+    ForgeAnswerError naming the call otherwise."""
+    answer.raise_for_status()
+    call = f"{answer.request.method} {answer.request.url.path}"
+    try:
+        data = answer.json()
+    except ValueError:
+        kind = answer.headers.get("content-type", "no content type").split(";")[0]
+        raise ForgeAnswerError(
+            f"{call} answered {answer.status_code} with {kind}, not JSON"
+        ) from None
+    if not isinstance(data, shape) or (
+        isinstance(data, list) and not all(isinstance(item, dict) for item in data)
+    ):
+        raise ForgeAnswerError(f"{call} answered JSON that is not a {shape.__name__} of objects")
+    return data
+
+
+def _field(item: Mapping[str, Any], key: str, call: str) -> str:
+    """`item[key]` as text (an id, a number): a ForgeAnswerError when it is missing."""
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        raise ForgeAnswerError(f"{call} answered an object without a usable {key!r}")
+    return str(value)
 
 
 class Forge:
@@ -49,8 +82,7 @@ class Forge:
             answer = self.client.get(
                 path, params={**(params or {}), "per_page": "100", "page": str(page)}
             )
-            answer.raise_for_status()
-            batch = answer.json()
+            batch = _json(answer, list)
             items += batch
             if len(batch) < 100:
                 break
@@ -86,9 +118,9 @@ class GitHub(Forge):
 
     def comments(self, thread: str) -> list[tuple[str, str]]:
         return [
-            (str(c["id"]), c.get("body") or "")
+            (_field(c, "id", "comments"), _text(c.get("body")))
             for c in self._pages(f"{thread}/comments")
-            if (c.get("user") or {}).get("type") == "Bot"
+            if _object(c.get("user")).get("type") == "Bot"
         ]
 
     def create(self, thread: str, body: str) -> None:
@@ -105,18 +137,16 @@ class GitHub(Forge):
         return f"{self.repo}/issues/{number}"
 
     def commit_thread(self, sha: str) -> str | None:
-        answer = self.client.get(f"{self.repo}/commits/{sha}/pulls")
-        answer.raise_for_status()
-        merged = [p for p in answer.json() if p.get("merged_at")]
-        return self.pr_thread(str(merged[0]["number"])) if merged else None
+        pulls = _json(self.client.get(f"{self.repo}/commits/{sha}/pulls"), list)
+        merged = [p for p in pulls if p.get("merged_at")]
+        return self.pr_thread(_field(merged[0], "number", "pulls")) if merged else None
 
     def issue_thread(self, title: str, body: str) -> str:
         for issue in self._pages(f"{self.repo}/issues", {"state": "open"}):
             if "pull_request" not in issue and issue.get("title") == title:
-                return f"{self.repo}/issues/{issue['number']}"
+                return f"{self.repo}/issues/{_field(issue, 'number', 'issues')}"
         answer = self.client.post(f"{self.repo}/issues", json={"title": title, "body": body})
-        answer.raise_for_status()
-        return f"{self.repo}/issues/{answer.json()['number']}"
+        return f"{self.repo}/issues/{_field(_json(answer, dict), 'number', 'new issue')}"
 
 
 class GitLab(Forge):
@@ -127,13 +157,11 @@ class GitLab(Forge):
 
     def comments(self, thread: str) -> list[tuple[str, str]]:
         if self._me is None:
-            answer = self.client.get("/user")
-            answer.raise_for_status()
-            self._me = answer.json()["id"]
+            self._me = _field(_json(self.client.get("/user"), dict), "id", "user")
         return [
-            (str(n["id"]), n.get("body") or "")
+            (_field(n, "id", "notes"), _text(n.get("body")))
             for n in self._pages(f"{thread}/notes")
-            if (n.get("author") or {}).get("id") == self._me and not n.get("system")
+            if str(_object(n.get("author")).get("id")) == self._me and not n.get("system")
         ]
 
     def create(self, thread: str, body: str) -> None:
@@ -149,20 +177,26 @@ class GitLab(Forge):
         return f"{self.project}/merge_requests/{number}"
 
     def commit_thread(self, sha: str) -> str | None:
-        answer = self.client.get(f"{self.project}/repository/commits/{sha}/merge_requests")
-        answer.raise_for_status()
-        merged = [m for m in answer.json() if m.get("state") == "merged"]
-        return self.pr_thread(str(merged[0]["iid"])) if merged else None
+        path = f"{self.project}/repository/commits/{sha}/merge_requests"
+        merged = [m for m in _json(self.client.get(path), list) if m.get("state") == "merged"]
+        return self.pr_thread(_field(merged[0], "iid", "merge_requests")) if merged else None
 
     def issue_thread(self, title: str, body: str) -> str:
         for issue in self._pages(f"{self.project}/issues", {"state": "opened", "search": title}):
             if issue.get("title") == title:
-                return f"{self.project}/issues/{issue['iid']}"
+                return f"{self.project}/issues/{_field(issue, 'iid', 'issues')}"
         answer = self.client.post(
             f"{self.project}/issues", data={"title": title, "description": body}
         )
-        answer.raise_for_status()
-        return f"{self.project}/issues/{answer.json()['iid']}"
+        return f"{self.project}/issues/{_field(_json(answer, dict), 'iid', 'new issue')}"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def sync_comments(forge: Forge, thread: str, marker: str, parts: Sequence[str]) -> list[str]:
@@ -192,23 +226,46 @@ def _natural(path: str) -> list[Any]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path)]
 
 
+def _credential(environ: Mapping[str, str], name: str) -> str:
+    """The token in `name`, stripped (a secret pasted with its newline is still the
+    secret), and known to `redact_all` from now on; KeyError when unset or blank."""
+    value = environ.get(name, "").strip()
+    if not value:
+        raise KeyError(name)
+    Secret(value)
+    return value
+
+
+def _base_url(url: str) -> str:
+    """`url`, whose user and password (`https://user:pw@host`), if any, become secrets."""
+    parsed = httpx.URL(url)
+    for part in (parsed.userinfo.decode("utf-8", "replace"), parsed.password, parsed.username):
+        if part and len(part) >= 4:
+            Secret(part)
+    return url
+
+
 def _forge(platform: str, environ: Mapping[str, str]) -> Forge:
     if platform == "github":
+        token = _credential(environ, "GITHUB_TOKEN")
         client = httpx.Client(
-            base_url=environ.get("GITHUB_API_URL", "https://api.github.com"),
-            headers={
-                "Authorization": f"Bearer {environ['GITHUB_TOKEN']}",
-                "Accept": "application/vnd.github+json",
-            },
+            base_url=_base_url(environ.get("GITHUB_API_URL", "https://api.github.com")),
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json"},
             timeout=30,
         )
         return GitHub(client, environ["GITHUB_REPOSITORY"])
+    token = _credential(environ, "PLAN_NOTE_TOKEN")
     client = httpx.Client(
-        base_url=environ["CI_API_V4_URL"],
-        headers={"PRIVATE-TOKEN": environ["PLAN_NOTE_TOKEN"]},
+        base_url=_base_url(environ["CI_API_V4_URL"]),
+        headers={"PRIVATE-TOKEN": token},
         timeout=30,
     )
     return GitLab(client, environ["CI_PROJECT_ID"])
+
+
+def _say(text: str, *, error: bool = False) -> None:
+    """Every line this tool prints: no credential it was given, whatever its form."""
+    print(redact_all(text), file=sys.stderr if error else sys.stdout)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -224,13 +281,16 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     try:
         parts = [Path(f).read_text("utf-8") for f in sorted(args.files, key=_natural)]
-    except OSError as exc:
-        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    except (OSError, UnicodeDecodeError) as exc:
+        _say(f"error: cannot read a part: {exc}", error=True)
         return 1
     try:
         forge = _forge(args.platform, env)
     except KeyError as exc:
-        print(f"error: the environment variable {exc.args[0]} is not set", file=sys.stderr)
+        _say(f"error: the environment variable {exc.args[0]} is not set", error=True)
+        return 1
+    except (httpx.InvalidURL, ValueError) as exc:
+        _say(f"error: the forge's API address is not usable: {exc}", error=True)
         return 1
     with forge.client:
         try:
@@ -241,12 +301,21 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             else:
                 thread = forge.issue_thread(args.issue, "Opened by wolkvox-reconciler.")
             if thread is None:
-                print("no merged request for this commit: nothing posted", file=sys.stderr)
+                _say("no merged request for this commit: nothing posted", error=True)
                 return 0
             for line in sync_comments(forge, thread, args.marker, parts):
-                print(line)
-        except httpx.HTTPError as exc:  # never the token: httpx messages carry no headers
-            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+                _say(line)
+        except ForgeAnswerError as exc:
+            _say(f"error: the forge's answer is not usable: {exc}", error=True)
+            return 1
+        except httpx.HTTPStatusError as exc:
+            answer = exc.response
+            call = f"{answer.request.method} {answer.request.url.path}"
+            _say(f"error: {call} answered {answer.status_code} {answer.reason_phrase}", error=True)
+            return 1
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            first = (str(exc).splitlines() or [""])[0]
+            _say(f"error: {type(exc).__name__}: {first}", error=True)
             return 1
     return 0
 

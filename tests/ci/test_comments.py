@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reconciler.ci.comments import main, marker_line
 
@@ -136,3 +138,80 @@ def test_an_api_failure_is_one_line_without_the_token(
 def test_a_missing_variable_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["github", "--pr", "5", "--marker", "m", *parts(tmp_path, "x")], {}) == 1
     assert "the environment variable GITHUB_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_a_token_pasted_with_its_newline_works_and_is_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {**ENV, "GITHUB_TOKEN": "gh-secret-token\n"}
+    with respx.mock(assert_all_called=False) as api:
+        listed = api.get(f"{API}/repos/o/r/issues/5/comments").mock(
+            return_value=httpx.Response(302, headers={"Location": f"{API}/x?t=gh-secret-token"})
+        )
+        assert main(["github", "--pr", "5", "--marker", "m", *parts(tmp_path, "x")], env) == 1
+    assert listed.calls[0].request.headers["Authorization"] == "Bearer gh-secret-token"
+    out = capsys.readouterr()
+    assert "gh-secret-token" not in out.out + out.err
+    assert len(out.err.strip().splitlines()) == 1
+
+
+def test_credentials_in_the_api_address_are_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {**ENV, "GITHUB_API_URL": "https://bot:s3cr3t-pass@api.github.test"}
+    with respx.mock(assert_all_called=False) as api:
+        api.get(url__regex=r".*/comments").mock(side_effect=httpx.ConnectError("refused"))
+        assert main(["github", "--pr", "5", "--marker", "m", *parts(tmp_path, "x")], env) == 1
+    out = capsys.readouterr()
+    assert "s3cr3t-pass" not in out.out + out.err
+    assert "ConnectError" in out.err
+
+
+ODD_ANSWERS = st.one_of(
+    st.just(httpx.Response(200, text="<html><body>Sign in</body></html>")),
+    st.just(httpx.Response(200, text="")),
+    st.builds(
+        lambda v: httpx.Response(200, json=v),
+        st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    ),
+    st.builds(
+        lambda v: httpx.Response(200, json=v),
+        st.lists(st.one_of(st.integers(), st.text(max_size=5), st.none()), min_size=1, max_size=3),
+    ),
+    st.builds(
+        lambda v: httpx.Response(200, json=[v]),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "id": st.one_of(
+                    st.none(),
+                    st.booleans(),
+                    st.text(max_size=3),
+                    st.lists(st.integers(), max_size=1),
+                ),
+                "body": st.one_of(st.none(), st.integers()),
+                "user": st.one_of(st.none(), st.text(max_size=3), st.integers()),
+            },
+        ),
+    ),
+    st.sampled_from([httpx.Response(status) for status in (301, 404, 500, 502)]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer=ODD_ANSWERS, target=st.sampled_from(["--pr", "--commit", "--issue"]))
+def test_an_odd_forge_answer_is_one_clear_line_never_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: httpx.Response, target: str
+) -> None:
+    capsys.readouterr()
+    with respx.mock(assert_all_called=False) as api:
+        api.route().mock(return_value=answer)
+        code = main(["github", target, "5", "--marker", "m", *parts(tmp_path, "x")], ENV)
+    out = capsys.readouterr()
+    assert code in (0, 1)
+    if code == 1:
+        assert len(out.err.strip().splitlines()) == 1, out.err
+        assert out.err.startswith("error: ")
+    assert "gh-secret" not in out.out + out.err
