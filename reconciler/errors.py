@@ -3,7 +3,7 @@
     ReconcilerError
     ├── ManifestError          bad manifest input; carries every located Problem
     ├── ConfigError            bad command-line / environment configuration (missing token…)
-    │   └── UsageError         options that cannot go together (the CLI's exit 2)
+    │   └── UsageError         options that cannot go together (click's usage exit 2)
     ├── ApiError               a vendor API call failed; names the call and the campaign
     │   ├── AuthError          401, or 403 "PLEASE VALIDATE TOKEN"             (never retried)
     │   ├── QuotaExhausted     403 "TOKEN LIMIT EXCEEDED"                      (never retried)
@@ -15,8 +15,9 @@
     │   └── ProtocolError      not JSON, an HTML page, a wrong shape, `error` set on 200
     ├── PlanError              a plan cannot be made, read or trusted (bad file)
     │   ├── StalePlan          the live state moved since the plan was made (`changes`)
-    │   └── PlanMismatch       a saved plan is altered, foreign, or no longer what the
-    │                          manifests and live state produce (`differences`)
+    │   ├── PlanMismatch       a saved plan is altered, foreign, or no longer what the
+    │   │                      manifests and live state produce (`differences`)
+    │   └── ApprovalNeeded     past the safety thresholds, and no reviewer approved it
     └── ApplyError             apply refused or stopped (not approved)
         ├── LockHeld           another apply of the operation runs (`holder`)
         ├── UnsafePlan         past a safety threshold (`reasons`)
@@ -37,6 +38,7 @@ __all__ = [
     "ApiError",
     "ApplyError",
     "ApplyFailed",
+    "ApprovalNeeded",
     "AuthError",
     "BadRequest",
     "ConcurrencyLimited",
@@ -233,8 +235,12 @@ class UnsafePlan(ApplyError):
     """The plan exceeds a safety threshold; `--force` overrides. `reasons`: which ones."""
 
     def __init__(self, reasons: Sequence[str]) -> None:
-        self.reasons = tuple(reasons)
-        super().__init__("unsafe plan (use --force to apply anyway): " + "; ".join(self.reasons))
+        self.reasons = tuple(r for r in reasons if r)
+        super().__init__("unsafe plan: " + "; ".join(self.reasons))
+
+
+class ApprovalNeeded(PlanError):
+    """The plan goes past apply's safety thresholds and no reviewer approved it."""
 
 
 class ApplyFailed(ApplyError):

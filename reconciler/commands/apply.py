@@ -13,6 +13,7 @@ import click
 from ..errors import ConfigError, UsageError
 from ..plan.model import Thresholds
 from .common import (
+    approved_option,
     color_enabled,
     color_option,
     endpoint_option,
@@ -72,6 +73,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     "failed one still run (its dependents are skipped and said to be).",
 )
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
+@approved_option
 @click.option(
     "--lock-timeout",
     default="0",
@@ -104,6 +106,7 @@ def apply(
     concurrency: int,
     fail_fast: bool,
     force: bool,
+    approved: tuple[str, ...],
     thresholds: Thresholds,
     resend_fields: bool,
     targets: tuple[str, ...],
@@ -130,6 +133,7 @@ def apply(
         concurrency=concurrency,
         fail_fast=fail_fast,
         force=force,
+        approved=approved,
         thresholds=thresholds,
         resend_fields=resend_fields,
         lock_timeout=lock_timeout,

@@ -102,6 +102,29 @@ def selection_options(f: F) -> F:
     )(f)
 
 
+def _digests(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from ..plan.approval import valid_digest
+
+    digests = tuple(d for item in value for d in item.split())
+    wrong = [d for d in digests if not valid_digest(d)]
+    if wrong:
+        raise click.BadParameter(f"not a plan digest (16 hex digits): {wrong[0]!r}")
+    return digests
+
+
+def approved_option(f: F) -> F:
+    """`--approved DIGEST`: plans a reviewer approved past the safety thresholds."""
+    return click.option(
+        "--approved",
+        multiple=True,
+        metavar="DIGEST",
+        envvar="WOLKVOX_APPROVED",
+        callback=_digests,
+        help="A plan digest a reviewer approved (repeatable; env WOLKVOX_APPROVED, "
+        "space-separated): past the safety thresholds, exactly that plan may be applied.",
+    )(f)
+
+
 def threshold_options(f: F) -> F:
     """The safety thresholds: apply refuses past them (unless --force), plan warns. The
     command receives them as one `thresholds: Thresholds` argument."""

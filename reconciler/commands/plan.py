@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..errors import PlanError, UsageError
+from ..errors import ApprovalNeeded, PlanError, UsageError
 from ..plan.model import Thresholds
 from ..secret import redact_all
 from . import Verdict
 from .common import (
+    approved_option,
     color_enabled,
     color_option,
     endpoint_option,
@@ -46,6 +47,13 @@ __all__ = ["plan"]
     is_flag=True,
     help="Also read the token's calls left today (token_info, 1 call) and show the budget.",
 )
+@click.option(
+    "--require-approval",
+    is_flag=True,
+    help="Fail (exit 1, 'approval needed') when apply would refuse this plan past the safety "
+    "thresholds and no --approved digest names it: the pull-request check of the recipes.",
+)
+@approved_option
 @selection_options
 @threshold_options
 @fields_options
@@ -62,6 +70,8 @@ def plan(
     excludes: tuple[str, ...],
     detailed_exitcode: bool,
     check_quota: bool,
+    require_approval: bool,
+    approved: tuple[str, ...],
     thresholds: Thresholds,
     resend_fields: bool,
     state_dir: str | None,
@@ -114,6 +124,14 @@ def plan(
     if made.errors:
         n = len(made.errors)
         raise PlanError(f"the plan has {n} error{'s' if n != 1 else ''} (listed above)")
+    if require_approval:
+        from ..plan.approval import approval_hint, is_approved
+
+        hint = approval_hint(made, thresholds)
+        if hint is not None:
+            if not is_approved(made, approved):
+                raise ApprovalNeeded(hint)
+            click.echo("Approved: this exact plan was approved in review.", err=True)
     if detailed_exitcode:
         return Verdict.CHANGES_PRESENT if made.has_changes else Verdict.NO_CHANGES
     return None

@@ -11,7 +11,7 @@ saved plan's own (`planfile.SavedPlan`). Neither ever holds the token.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -322,11 +322,19 @@ class Plan:
             )
         for reason in self.threshold_violations(thresholds):
             found.append(
-                Finding(FindingKind.THRESHOLD, f"apply will refuse without --force: {reason}")
+                Finding(FindingKind.THRESHOLD, f"apply will refuse without approval: {reason}")
             )
+        if found and found[-1].kind is FindingKind.THRESHOLD:
+            from .approval import approval_hint
+
+            found.append(Finding(FindingKind.THRESHOLD, approval_hint(self, thresholds) or ""))
         return tuple(found)
 
-    def check_safety(self, thresholds: Thresholds, *, force: bool = False) -> None:
+    def check_safety(
+        self, thresholds: Thresholds, *, force: bool = False, approved: Collection[str] = ()
+    ) -> None:
+        """Refuses a plan with errors, or past the thresholds unless forced or approved
+        (`approved`: digests a reviewer approved, see approval.py)."""
         if self.errors:
             raise PlanError(
                 "the plan has errors and cannot be applied:\n"
@@ -334,7 +342,10 @@ class Plan:
             )
         reasons = self.threshold_violations(thresholds)
         if reasons and not force:
-            raise UnsafePlan(reasons)
+            from .approval import approval_hint, is_approved
+
+            if not is_approved(self, approved):
+                raise UnsafePlan([*reasons, approval_hint(self, thresholds) or ""])
 
     # -- the saved form ----------------------------------------------------------------
 

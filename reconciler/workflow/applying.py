@@ -81,6 +81,8 @@ class ApplyOptions:
     concurrency: int = 1
     fail_fast: bool = False
     force: bool = False
+    #: digests of plans a reviewer approved past the thresholds (plan/approval.py)
+    approved: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen
     lock_timeout: float = 0.0
     state_dir: str | None = None  # the journal's directory; default beside the manifests
@@ -126,7 +128,7 @@ def apply_manifests(
         )
         plan = saved.plan
         ui.show_plan(plan)
-        plan.check_safety(options.thresholds, force=options.force)
+        plan.check_safety(options.thresholds, force=options.force, approved=options.approved)
         if not plan.has_changes:
             ui.say("Nothing to apply.")
             return ApplyReport(outcomes=(), api_calls=client.calls)
@@ -188,7 +190,7 @@ def apply_saved(
                 differences,
             )
         ui.show_plan(fresh)
-        fresh.check_safety(options.thresholds, force=options.force)
+        fresh.check_safety(options.thresholds, force=options.force, approved=options.approved)
         if not fresh.has_changes:
             ui.say("Nothing to apply.")
             return ApplyReport(outcomes=(), api_calls=client.calls)

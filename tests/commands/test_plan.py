@@ -247,7 +247,7 @@ def test_out_may_not_be_a_manifest(sim: Simulator, manifest: Path) -> None:
 def test_threshold_options_warn_when_apply_would_refuse(sim: Simulator, manifest: Path) -> None:
     strict = plan(sim, str(manifest), "--max-clears", "0")
     assert strict.returncode == 0, strict.stderr
-    assert "? apply will refuse without --force: the plan clears the records of 1" in (
+    assert "? apply will refuse without approval: the plan clears the records of 1" in (
         strict.stdout
     )
     assert "--force" not in plan(sim, str(manifest)).stdout

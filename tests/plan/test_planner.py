@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from reconciler.client.live import LiveCampaign
 from reconciler.manifest.desired import Campaign, Desired, Operation, create_params
+from reconciler.plan.approval import approval_digest
 from reconciler.plan.model import Action, ActionKind, Plan, Thresholds
 from reconciler.plan.planner import make_plan
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus, Unmanaged
@@ -331,8 +332,12 @@ def test_threshold_warning_when_apply_would_refuse() -> None:
     d = desired(*(camp(f"c{i}", "cleared") for i in range(3)))
     live = [lc(str(i), f"c{i}", STOPPED, 10) for i in range(3)]
     plan = make_plan(d, live, thresholds=Thresholds(max_clears=2))
-    assert kinds(plan.warnings) == [(None, "threshold")]
-    assert "--force" in plan.warnings[0].message
+    assert kinds(plan.warnings) == [(None, "threshold"), (None, "threshold")]
+    assert "clears the records of 3 campaigns" in plan.warnings[0].message
+    # the second says how a reviewer approves exactly this plan
+    digest = approval_digest(plan)
+    assert f"/wolkvox-approve {digest}" in plan.warnings[1].message
+    assert f"--approved {digest}" in plan.warnings[1].message
     assert make_plan(d, live, thresholds=Thresholds(max_clears=3)).warnings == ()
 
 
