@@ -24,11 +24,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ..secret import Secret, redact_all
+from .forges import Forge, ForgeAnswerError, GitHub, GitLab
 
 __all__ = ["Forge", "GitHub", "GitLab", "main", "marker_line", "sync_comments"]
 
@@ -37,166 +37,6 @@ _MARKER = re.compile(r"<!-- wolkvox-reconciler: (?P<marker>.*) part (?P<k>\d+) -
 
 def marker_line(marker: str, k: int) -> str:
     return f"<!-- wolkvox-reconciler: {marker} part {k} -->"
-
-
-class ForgeAnswerError(Exception):
-    """The forge answered something this tool cannot use (not JSON, the wrong shape)."""
-
-
-def _json(answer: httpx.Response, shape: type[list[Any]] | type[dict[str, Any]]) -> Any:
-    """The answer's JSON when it is a `shape` (and every list item an object); a
-    ForgeAnswerError naming the call otherwise."""
-    answer.raise_for_status()
-    call = f"{answer.request.method} {answer.request.url.path}"
-    try:
-        data = answer.json()
-    except ValueError:
-        kind = answer.headers.get("content-type", "no content type").split(";")[0]
-        raise ForgeAnswerError(
-            f"{call} answered {answer.status_code} with {kind}, not JSON"
-        ) from None
-    if not isinstance(data, shape) or (
-        isinstance(data, list) and not all(isinstance(item, dict) for item in data)
-    ):
-        raise ForgeAnswerError(f"{call} answered JSON that is not a {shape.__name__} of objects")
-    return data
-
-
-def _field(item: Mapping[str, Any], key: str, call: str) -> str:
-    """`item[key]` as text (an id, a number): a ForgeAnswerError when it is missing."""
-    value = item.get(key)
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
-        raise ForgeAnswerError(f"{call} answered an object without a usable {key!r}")
-    return str(value)
-
-
-class Forge:
-    """The few calls a forge needs; `thread` is the API path of the comments' parent."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
-
-    def _pages(self, path: str, params: Mapping[str, str] | None = None) -> list[Any]:
-        items: list[Any] = []
-        for page in range(1, 101):  # bounded: 10,000 comments is more than any thread holds
-            answer = self.client.get(
-                path, params={**(params or {}), "per_page": "100", "page": str(page)}
-            )
-            batch = _json(answer, list)
-            items += batch
-            if len(batch) < 100:
-                break
-        return items
-
-    def comments(self, thread: str) -> list[tuple[str, str]]:
-        """(comment id, body) of the comments this tool may edit."""
-        raise NotImplementedError
-
-    def create(self, thread: str, body: str) -> None:
-        raise NotImplementedError
-
-    def update(self, thread: str, comment_id: str, body: str) -> None:
-        raise NotImplementedError
-
-    def delete(self, thread: str, comment_id: str) -> None:
-        raise NotImplementedError
-
-    def pr_thread(self, number: str) -> str:
-        raise NotImplementedError
-
-    def commit_thread(self, sha: str) -> str | None:
-        raise NotImplementedError
-
-    def issue_thread(self, title: str, body: str) -> str:
-        raise NotImplementedError
-
-
-class GitHub(Forge):
-    def __init__(self, client: httpx.Client, repository: str) -> None:
-        super().__init__(client)
-        self.repo = f"/repos/{repository}"
-
-    def comments(self, thread: str) -> list[tuple[str, str]]:
-        return [
-            (_field(c, "id", "comments"), _text(c.get("body")))
-            for c in self._pages(f"{thread}/comments")
-            if _object(c.get("user")).get("type") == "Bot"
-        ]
-
-    def create(self, thread: str, body: str) -> None:
-        self.client.post(f"{thread}/comments", json={"body": body}).raise_for_status()
-
-    def update(self, thread: str, comment_id: str, body: str) -> None:
-        url = f"{self.repo}/issues/comments/{comment_id}"
-        self.client.patch(url, json={"body": body}).raise_for_status()
-
-    def delete(self, thread: str, comment_id: str) -> None:
-        self.client.delete(f"{self.repo}/issues/comments/{comment_id}").raise_for_status()
-
-    def pr_thread(self, number: str) -> str:
-        return f"{self.repo}/issues/{number}"
-
-    def commit_thread(self, sha: str) -> str | None:
-        pulls = _json(self.client.get(f"{self.repo}/commits/{sha}/pulls"), list)
-        merged = [p for p in pulls if p.get("merged_at")]
-        return self.pr_thread(_field(merged[0], "number", "pulls")) if merged else None
-
-    def issue_thread(self, title: str, body: str) -> str:
-        for issue in self._pages(f"{self.repo}/issues", {"state": "open"}):
-            if "pull_request" not in issue and issue.get("title") == title:
-                return f"{self.repo}/issues/{_field(issue, 'number', 'issues')}"
-        answer = self.client.post(f"{self.repo}/issues", json={"title": title, "body": body})
-        return f"{self.repo}/issues/{_field(_json(answer, dict), 'number', 'new issue')}"
-
-
-class GitLab(Forge):
-    def __init__(self, client: httpx.Client, project: str) -> None:
-        super().__init__(client)
-        self.project = f"/projects/{quote(project, safe='')}"
-        self._me: Any = None
-
-    def comments(self, thread: str) -> list[tuple[str, str]]:
-        if self._me is None:
-            self._me = _field(_json(self.client.get("/user"), dict), "id", "user")
-        return [
-            (_field(n, "id", "notes"), _text(n.get("body")))
-            for n in self._pages(f"{thread}/notes")
-            if str(_object(n.get("author")).get("id")) == self._me and not n.get("system")
-        ]
-
-    def create(self, thread: str, body: str) -> None:
-        self.client.post(f"{thread}/notes", data={"body": body}).raise_for_status()
-
-    def update(self, thread: str, comment_id: str, body: str) -> None:
-        self.client.put(f"{thread}/notes/{comment_id}", data={"body": body}).raise_for_status()
-
-    def delete(self, thread: str, comment_id: str) -> None:
-        self.client.delete(f"{thread}/notes/{comment_id}").raise_for_status()
-
-    def pr_thread(self, number: str) -> str:
-        return f"{self.project}/merge_requests/{number}"
-
-    def commit_thread(self, sha: str) -> str | None:
-        path = f"{self.project}/repository/commits/{sha}/merge_requests"
-        merged = [m for m in _json(self.client.get(path), list) if m.get("state") == "merged"]
-        return self.pr_thread(_field(merged[0], "iid", "merge_requests")) if merged else None
-
-    def issue_thread(self, title: str, body: str) -> str:
-        for issue in self._pages(f"{self.project}/issues", {"state": "opened", "search": title}):
-            if issue.get("title") == title:
-                return f"{self.project}/issues/{_field(issue, 'iid', 'issues')}"
-        answer = self.client.post(
-            f"{self.project}/issues", data={"title": title, "description": body}
-        )
-        return f"{self.project}/issues/{_field(_json(answer, dict), 'iid', 'new issue')}"
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _object(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def sync_comments(forge: Forge, thread: str, marker: str, parts: Sequence[str]) -> list[str]:
@@ -275,9 +115,22 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     target.add_argument("--pr", metavar="N", help="pull / merge request number")
     target.add_argument("--commit", metavar="SHA", help="the request this commit merged")
     target.add_argument("--issue", metavar="TITLE", help="the open issue with this title")
-    parser.add_argument("--marker", required=True, help="names this set of comments")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="the parts, in order")
-    args = parser.parse_args(argv)
+    target.add_argument(
+        "--close-issue", metavar="TITLE", help="close the open issue with this title, if any"
+    )
+    parser.add_argument(
+        "--approvals",
+        action="store_true",
+        help="print the plan digests approved on the request (--pr or --commit), one a line",
+    )
+    parser.add_argument("--marker", help="names this set of comments")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="the parts, in order")
+    args = parser.parse_intermixed_args(argv)
+    posting = not (args.approvals or args.close_issue)
+    if args.approvals and not (args.pr or args.commit):
+        parser.error("--approvals needs --pr or --commit")
+    if posting and (not args.marker or not args.files):
+        parser.error("--marker and at least one FILE are required to post comments")
     env = os.environ if environ is None else environ
     try:
         parts = [Path(f).read_text("utf-8") for f in sorted(args.files, key=_natural)]
@@ -294,6 +147,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 1
     with forge.client:
         try:
+            if args.close_issue:
+                found = forge.open_issue(args.close_issue)
+                if found is not None:
+                    forge.close(found)
+                _say("closed the issue" if found else "no open issue: nothing to close")
+                return 0
             if args.pr:
                 thread: str | None = forge.pr_thread(args.pr)
             elif args.commit:
@@ -302,6 +161,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                 thread = forge.issue_thread(args.issue, "Opened by wolkvox-reconciler.")
             if thread is None:
                 _say("no merged request for this commit: nothing posted", error=True)
+                return 0
+            if args.approvals:
+                for digest in dict.fromkeys(forge.approvals(thread)):
+                    _say(digest)
                 return 0
             for line in sync_comments(forge, thread, args.marker, parts):
                 _say(line)

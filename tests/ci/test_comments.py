@@ -215,3 +215,35 @@ def test_an_odd_forge_answer_is_one_clear_line_never_a_traceback(
         assert len(out.err.strip().splitlines()) == 1, out.err
         assert out.err.startswith("error: ")
     assert "gh-secret" not in out.out + out.err
+
+
+def test_gitlab_approvals_count_only_developers_other_than_the_author(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    digest = "0123456789abcdef"
+    with respx.mock(assert_all_called=False) as api:
+        api.get(f"{GL}/projects/7/merge_requests/4").respond(200, json={"author": {"id": 1}})
+        api.get(url__regex=rf"{GL}/projects/7/merge_requests/4/notes.*").respond(
+            200,
+            json=[
+                {"id": 1, "body": f"/wolkvox-approve {digest}", "author": {"id": 1}},
+                {"id": 2, "body": f"/wolkvox-approve {digest}", "author": {"id": 2}},
+                {"id": 3, "body": f"/wolkvox-approve {'f' * 16}", "author": {"id": 3}},
+            ],
+        )
+        api.get(f"{GL}/projects/7/members/all/2").respond(200, json={"access_level": 30})
+        api.get(f"{GL}/projects/7/members/all/3").respond(200, json={"access_level": 20})
+        assert main(["gitlab", "--pr", "4", "--approvals"], GL_ENV) == 0
+    assert capsys.readouterr().out.split() == [digest]
+
+
+def test_the_drift_issue_is_closed_when_drift_clears(capsys: pytest.CaptureFixture[str]) -> None:
+    title = "Campaigns drifted from the manifests"
+    with respx.mock(assert_all_called=False) as api:
+        api.get(url__regex=rf"{API}/repos/o/r/issues\?.*").respond(
+            200, json=[{"number": 3, "title": title}, {"number": 4, "title": "other"}]
+        )
+        closed = api.patch(f"{API}/repos/o/r/issues/3").respond(200, json={})
+        assert main(["github", "--close-issue", title], ENV) == 0
+    assert closed.called and json.loads(closed.calls[0].request.content) == {"state": "closed"}
+    assert "closed the issue" in capsys.readouterr().out
