@@ -104,14 +104,46 @@ def test_the_recipes_plan_with_detailed_exitcode_and_apply_without_a_prompt(path
     assert ["show", "plan.json", "--markdown", "--split", "comments/"] in calls
 
 
-def test_the_recipes_use_the_sticky_comment_helper_with_a_marker() -> None:
-    for path in (GITHUB, GITLAB):
-        text = path.read_text()
+def test_the_recipes_close_the_gitops_loop() -> None:
+    github, gitlab, action = GITHUB.read_text(), GITLAB.read_text(), ACTION.read_text()
+    for text in (github, gitlab, action):
         assert "--edit-last" not in text  # any comment of the bot, from any workflow
-        assert text.count("python -m reconciler.ci.comments") == 3  # plan, apply, drift
         assert "--marker" in text
-    assert "concurrency:" in GITHUB.read_text() and "resource_group:" in GITLAB.read_text()
-    assert "workflow_dispatch" in GITHUB.read_text() and "schedule" in GITHUB.read_text()
+        # the pull request's check fails unless approved; apply reads the merged request's
+        assert "--require-approval" in text and "--approvals" in text
+        assert "--close-issue" in text  # the drift issue closes once drift clears
+        # success is exactly 0 or 2 (no other code of plan passes the check)
+        assert '[ "$code" -eq 0 ] || [ "$code" -eq 2 ]' in text
+    workflow = yaml.safe_load(github)
+    assert workflow["jobs"]["plan"]["concurrency"]["cancel-in-progress"] is True
+    assert workflow["jobs"]["apply"]["concurrency"]["cancel-in-progress"] is False
+    assert {"workflow_dispatch", "schedule", "pull_request_review"} <= set(workflow[True])
+    pipeline = yaml.safe_load(gitlab)
+    assert pipeline["apply"]["resource_group"] == "wolkvox-operation"
+    assert "--oldest-first wolkvox-operation" in " ".join(pipeline["order-applies"]["script"])
+    caches = [pipeline["default"]["cache"], pipeline["apply"]["cache"]]
+    assert {c["key"] for c in caches} == {"wolkvox-state"} and all(c["unprotect"] for c in caches)
+    assert (
+        "-slim" in pipeline["default"]["image"]
+        and "git+" not in pipeline["variables"]["RECONCILER"]
+    )
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_no_expression_is_spliced_into_a_script(path: Path) -> None:
+    # ${{ … }} in a run block is script injection (a branch name, a title); env: carries it
+    for script in _scripts(yaml.safe_load(path.read_text())):
+        assert "${{" not in script, script[:200]
+
+
+def test_the_recipes_install_this_release_and_the_action_its_own_checkout() -> None:
+    from reconciler import __version__ as version
+
+    assert f'version = "{version}"' in (ROOT / "pyproject.toml").read_text()
+    for path in (GITHUB, GITLAB):
+        assert f'RECONCILER: "wolkvox-reconciler=={version}"' in path.read_text()
+    assert 'pip install "$ACTION_PATH"' in ACTION.read_text()
+    assert "ACTION_PATH: ${{ github.action_path }}" in ACTION.read_text()
 
 
 def test_the_packaged_copies_of_the_recipes_are_the_examples() -> None:
@@ -127,6 +159,8 @@ def test_the_pre_commit_hook_calls_validate() -> None:
     (hook,) = hooks
     assert hook["id"] == "wolkvox-validate"
     assert hook["entry"].split() == ["wolkvox-reconciler", "validate"]
+    # the whole directory, not the staged files: a name taken in another file is caught
+    assert hook["args"] == ["manifests/"] and hook["pass_filenames"] is False
     assert re.search(hook["files"], "manifests/campaigns.yaml")
     assert not re.search(hook["files"], ".github/workflows/campaigns.yml")
 
@@ -211,3 +245,13 @@ def test_pre_commit_runs_the_validate_hook_from_the_hooks_repository(tmp_path: P
     bad = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 1 and "Failed" in bad.stdout
     assert "manifests/bad.yaml:4:" in bad.stdout
+    # a new file reusing a name of an unchanged one: the whole directory is validated
+    (repo / "manifests" / "bad.yaml").unlink()
+    (repo / "manifests" / "again.yaml").write_text(
+        "version: 1\ncampaigns:\n  - {name: collections-q4, type: preview, state: stopped}\n"
+    )
+    _git(repo, "add", "-A")
+    changed = [sys.executable, "-m", "pre_commit", "run", "wolkvox-validate", "--files",
+               "manifests/again.yaml"]  # fmt: skip
+    dup = subprocess.run(changed, cwd=repo, capture_output=True, text=True, env=env, timeout=300)
+    assert dup.returncode == 1 and "collections-q4" in dup.stdout, dup.stdout

@@ -118,6 +118,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     target.add_argument(
         "--close-issue", metavar="TITLE", help="close the open issue with this title, if any"
     )
+    target.add_argument(
+        "--oldest-first",
+        metavar="GROUP",
+        help="GitLab: make the resource group run its jobs oldest first",
+    )
     parser.add_argument(
         "--approvals",
         action="store_true",
@@ -126,7 +131,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser.add_argument("--marker", help="names this set of comments")
     parser.add_argument("files", nargs="*", metavar="FILE", help="the parts, in order")
     args = parser.parse_intermixed_args(argv)
-    posting = not (args.approvals or args.close_issue)
+    posting = not (args.approvals or args.close_issue or args.oldest_first)
+    if args.oldest_first and args.platform != "gitlab":
+        parser.error("--oldest-first is for GitLab's resource groups")
     if args.approvals and not (args.pr or args.commit):
         parser.error("--approvals needs --pr or --commit")
     if posting and (not args.marker or not args.files):
@@ -147,6 +154,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 1
     with forge.client:
         try:
+            if args.oldest_first:
+                assert isinstance(forge, GitLab)
+                forge.oldest_first(args.oldest_first)
+                _say(f"resource group {args.oldest_first}: oldest first")
+                return 0
             if args.close_issue:
                 found = forge.open_issue(args.close_issue)
                 if found is not None:

@@ -219,6 +219,12 @@ class GitLab(Forge):
                 digests += found
         return digests
 
+    def oldest_first(self, resource_group: str) -> None:
+        """Jobs of `resource_group` run in pipeline order, oldest first (the default,
+        `unordered`, lets an older merge apply after a newer one)."""
+        path = f"{self.project}/resource_groups/{quote(resource_group, safe='')}"
+        self.client.put(path, data={"process_mode": "oldest_first"}).raise_for_status()
+
     def _developer(self, user_id: str) -> bool:
         """Whether the user may push to the project (Developer, access level 30, or more)."""
         answer = self.client.get(f"{self.project}/members/all/{quote(user_id, safe='')}")
