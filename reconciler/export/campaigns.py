@@ -110,7 +110,13 @@ def exported_campaigns(live: Sequence[LiveCampaign]) -> list[ExportedCampaign]:
     counts = Counter(lc.name for lc in rows)
     out: list[ExportedCampaign] = []
     for lc in rows:
-        if not _valid_name(lc.name):
+        if not _DIGITS.fullmatch(lc.campaign_id):
+            why = (
+                f"the live id {_comment(repr(lc.campaign_id[:40]))} is not a campaign id a "
+                "manifest can pin (digits); the campaign stays unmanaged"
+            )
+            out.append(ExportedCampaign(lc, lc.name, pin=True, why=why, skip=True))
+        elif not _valid_name(lc.name):
             shown = repr(lc.name if len(lc.name) <= 40 else lc.name[:37] + "...")
             why = (
                 f"the live name {shown} cannot be written in a manifest; rename it in the "
@@ -123,6 +129,10 @@ def exported_campaigns(live: Sequence[LiveCampaign]) -> list[ExportedCampaign]:
             why = f"{counts[lc.name]} live campaigns are named {lc.name!r}"
             out.append(ExportedCampaign(lc, lc.name, pin=True, why=why))
     return out
+
+
+#: what a manifest's `id:` may hold (ASCII digits: `\d` would take other scripts' digits)
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _valid_name(name: str) -> bool:
@@ -198,7 +208,9 @@ def _operation(server: str | None, token_env: str) -> list[str]:
 
 def _campaign(entry: ExportedCampaign) -> list[str]:
     lc = entry.live
-    lines = [f"  # live id {lc.campaign_id}: {lc.status.value}, {lc.records} records"]
+    # a comment holds vendor text too: one line, whatever the text holds
+    shown = lc.campaign_id if _DIGITS.fullmatch(lc.campaign_id) else _comment(repr(lc.campaign_id))
+    lines = [f"  # live id {shown}: {lc.status.value}, {lc.records} records"]
     if entry.skip:
         return [f"  # not exported: {_comment(entry.why or '')}", lines[0]]
     if entry.why:

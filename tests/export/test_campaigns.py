@@ -4,6 +4,7 @@ same live state, whatever the names and states (checked with the real loader and
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,57 @@ def test_out_and_split_are_exclusive() -> None:
 
     result = CliRunner().invoke(cli, ["export", "-o", "a.yaml", "--split", "d"])
     assert result.exit_code == 2 and "exclusive" in result.output
+
+
+def test_a_hostile_live_id_cannot_plant_an_entry(tmp_path: Path) -> None:
+    # a comment line carries the live id: a newline in it must not start a YAML entry
+    hostile = '9\n  - {name: important-prod, type: preview, state: absent, id: "1"}\n#'
+    rows = [
+        *live(["a", "b"]),
+        LiveCampaign(hostile, "c", CampaignType.PREVIEW, LiveStatus.STOPPED, 0),
+    ]
+    round_trip(tmp_path, rows)
+    desired = load([str(tmp_path / "out")], environ={})
+    assert sorted(c.name for c in desired.campaigns) == ["a", "b"]
+    text = (tmp_path / "out" / "campaigns.yaml").read_text()
+    assert all(line.lstrip().startswith("#") for line in text.splitlines() if "prod" in line)
+
+
+ID_TEXT = st.one_of(
+    st.from_regex(r"[0-9]{1,6}", fullmatch=True),
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12),
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(ID_TEXT, st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20),
+                  st.text(st.characters(exclude_categories=("Cs",)), max_size=20)),
+        min_size=1, max_size=5, unique_by=lambda r: r[0],
+    )
+)  # fmt: skip
+def test_whatever_the_list_says_the_export_holds_exactly_its_campaigns(
+    tmp_path: Path, rows: list[tuple[str, str, str]]
+) -> None:
+    # a hostile list (ids, names, descriptions with newlines, quotes, `#`, `${`, YAML
+    # syntax) can neither add, remove nor change an entry: the export parses back to
+    # exactly the campaigns it could write, each as listed, and the rest are refused
+    campaigns = [
+        LiveCampaign(cid, name, CampaignType.PREVIEW, LiveStatus.STOPPED, 0, desc)
+        for cid, name, desc in rows
+    ]
+    out = Path(tempfile.mkdtemp(dir=tmp_path)) / "out"
+    files = build_export(campaigns, source="http://127.0.0.1:1", server=None)
+    write_new_files(out, files)
+    desired = load([str(out)], environ={})
+    written = {e.live.campaign_id for e in exported_campaigns(campaigns) if not e.skip}
+    by_id = {c.campaign_id: c for c in campaigns}
+    got = [(c.id or "", c.name, c.description) for c in desired.campaigns]
+    assert len(got) == len(written)
+    for cid, name, desc in got:
+        if cid:
+            assert cid in written and by_id[cid].name == name
+        assert any(lc.name == name and lc.description == desc for lc in campaigns)
