@@ -255,6 +255,7 @@ def test_a_hostile_live_id_cannot_plant_an_entry(tmp_path: Path) -> None:
 
 
 ANY_CHAR = st.characters(exclude_categories=("Cs",))
+TEXT = st.text(ANY_CHAR, max_size=20)
 ID_TEXT = st.one_of(
     st.from_regex(r"[0-9]{1,6}", fullmatch=True),
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12),
@@ -266,7 +267,7 @@ ID_TEXT = st.one_of(
 )
 @given(
     rows=st.lists(
-        st.tuples(ID_TEXT, st.text(ANY_CHAR, min_size=1, max_size=20), st.text(ANY_CHAR, max_size=20)),
+        st.tuples(ID_TEXT, st.text(ANY_CHAR, min_size=1, max_size=20), TEXT),
         min_size=1, max_size=5, unique_by=lambda r: r[0],
     )
 )  # fmt: skip
