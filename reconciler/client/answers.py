@@ -243,16 +243,21 @@ def edited_config(body: Mapping[str, Any], campaign_id: str, secret: Secret) -> 
     return dict(row)
 
 
-def delete_refusal(body: Mapping[str, Any], secret: Secret) -> str | None:
-    """Why a 2xx `delete_campaign` answer deleted nothing ("0 campaigns deleted…"), or
-    None. A `msg` in any other words is taken as the vendor's yes."""
+def delete_refusal(body: Mapping[str, Any], secret: Secret) -> tuple[bool, str] | None:
+    """Why a 2xx `delete_campaign` answer is not the vendor's yes, or None when it is: only
+    the documented "X campaigns deleted successfully. 0 operations failed." with X ≥ 1 says
+    the campaign is gone. `(True, why)`: it says nothing was there to delete ("0 campaigns
+    deleted"); `(False, why)`: any other words, a failure in the vendor's words."""
     msg = body.get("msg")
-    if not isinstance(msg, str):
-        return None
-    match = _DELETED.search(msg)
-    if match is None or int(match.group(1)) > 0:
-        return None
-    return f"the vendor deleted no campaign: {vendor_message(body, '', secret)}"
+    match = _DELETED.search(msg) if isinstance(msg, str) else None
+    said = vendor_message(body, "", secret) or "(no message)"
+    if match is None:
+        return False, f"the vendor's answer does not say the campaign was deleted: {said}"
+    if int(match.group(1)) == 0:
+        return True, f"the vendor deleted no campaign: {said}"
+    if int(match.group(2)) > 0:
+        return False, f"the vendor reports a failed operation: {said}"
+    return None
 
 
 # -- information.php: token_info, skills ---------------------------------------------------

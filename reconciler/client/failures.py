@@ -107,7 +107,9 @@ def success_failure(
     if call.refusal is not None:
         refused = call.refusal(body, secret)
         if refused is not None:
-            return _failed(call, NotFound, refused, response.status_code, may_have_acted=False)
+            gone, why = refused
+            error = NotFound if gone else ProtocolError
+            return _failed(call, error, why, response.status_code, may_have_acted=False)
     return None
 
 

@@ -17,9 +17,11 @@ class Call:
     """One logical API call; it may take several HTTP attempts.
 
     `create`: not idempotent, so never repeated once it may have reached the server.
-    `gone_on_retry`: a `NotFound` after an attempt that may have acted means that attempt
-    did the job (a delete whose answer was lost). `refusal`: a pure check of a 2xx body
-    that returns why the vendor, despite the 2xx, did not do it (None: it did).
+    `gone_on_retry`: a `NotFound` after an attempt that may have acted may mean that attempt
+    did the job (a delete whose answer was lost): the answer is then `GONE_ON_RETRY`, for
+    the caller to verify. `refusal`: a pure check of a 2xx body that returns why the
+    vendor, despite the 2xx, did not do it (None: it did), and whether its words say the
+    thing was not there.
     """
 
     method: str
@@ -31,10 +33,15 @@ class Call:
     campaign_id: str | None = None
     create: bool = False
     gone_on_retry: bool = False
-    refusal: Callable[[Mapping[str, Any], Secret], str | None] | None = None
+    refusal: Callable[[Mapping[str, Any], Secret], tuple[bool, str] | None] | None = None
 
     def error(self, cls: type[ApiError], message: str, status_code: int | None = None) -> ApiError:
         return cls(message, call=self.api, campaign=self.campaign, status_code=status_code)
+
+
+#: the key of the answer `send_with_retries` gives for a `gone_on_retry` NotFound: the
+#: vendor's words, to be checked against the list before anyone calls it done
+GONE_ON_RETRY = "gone-on-retry"
 
 
 def campaign_label(campaign: str | None, campaign_id: str) -> str | None:

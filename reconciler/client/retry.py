@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ApiError, ConfigError, NotFound
-from .request import Call, Failed
+from .request import GONE_ON_RETRY, Call, Failed
 
 __all__ = ["RetryPolicy", "send_with_retries"]
 
@@ -83,12 +83,12 @@ def send_with_retries(
             if acted and call.gone_on_retry and isinstance(exc, NotFound):
                 log.info(
                     "%s %s campaign_id=%s: not found after an attempt whose answer was "
-                    "lost; that attempt did it",
+                    "lost; the list will tell whether that attempt did it",
                     call.method,
                     call.api,
                     call.campaign_id or "-",
                 )
-                return {}
+                return {GONE_ON_RETRY: exc.message}
             acted = acted or failed.may_have_acted
             if not exc.retryable:
                 raise exc from None

@@ -22,7 +22,7 @@ from . import answers
 from .answers import BadAnswer, Skill, TokenInfo
 from .endpoint import base_url_for
 from .live import LiveCampaign
-from .request import Call, campaign_label
+from .request import GONE_ON_RETRY, Call, campaign_label
 from .retry import RetryPolicy, send_with_retries
 from .session import Session
 
@@ -236,12 +236,23 @@ class WolkvoxClient:
     ) -> None:
         """Delete a campaign, irreversibly (`DELETE campaign.php?api=delete_campaign`).
 
-        Retried like start and stop. A `NotFound` (or "0 campaigns deleted") on a retry
-        after an attempt that may have reached the server is taken as done: that attempt
-        deleted it. On the first attempt it is raised: the campaign was not there.
+        Done means the vendor said so: the documented "X campaigns deleted" answer, or, when
+        a retry after an attempt that may have reached the server answers not found (or
+        "0 campaigns deleted", or "is started"), a list that no longer shows the campaign.
+        Anything else is a failure in the vendor's words. On the first attempt a not found
+        is raised: the campaign was not there.
         """
         call = self._campaign_call("DELETE", "delete_campaign", type, campaign_id, campaign)
-        self._send(replace(call, gone_on_retry=True, refusal=answers.delete_refusal))
+        body = self._send(replace(call, gone_on_retry=True, refusal=answers.delete_refusal))
+        if GONE_ON_RETRY not in body:
+            return
+        if any(lc.campaign_id == campaign_id for lc in self.list_campaigns(campaign_id)):
+            said = body[GONE_ON_RETRY]
+            raise call.error(
+                BadRequest,
+                f"not deleted: an earlier attempt's answer was lost, the retry answered "
+                f"{said!r}, and the list still shows the campaign",
+            )
 
     # -- information.php: token_info, skills -------------------------------------------
 

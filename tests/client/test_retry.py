@@ -79,6 +79,7 @@ SUCCESS = {
     "token_info": answer(200, data=[{"token_limit": "9", "token_use_today": "1"}]),
     "skills": answer(200, data=[]),
     "edit": answer(200, data=[{"campaign_id": "5"}]),
+    "delete": answer(200, code="200", msg="1 campaigns deleted successfully. 0 operations failed."),
 }
 
 

@@ -357,15 +357,39 @@ def test_a_delete_of_a_campaign_that_is_not_there_is_not_found(
 
 @pytest.mark.parametrize("lost", [vendor_error(502, "Bad gateway"), httpx.ReadTimeout("slow")])
 @pytest.mark.parametrize("gone", [vendor_error(404, "NOT FOUND"), NONE_DELETED])
-def test_not_found_after_an_attempt_whose_answer_was_lost_means_it_is_deleted(
+def test_not_found_after_an_attempt_whose_answer_was_lost_is_done_once_the_list_agrees(
     api: respx.MockRouter,
     client: WolkvoxClient,
     lost: httpx.Response | Exception,
     gone: httpx.Response,
 ) -> None:
     route = api.delete(CAMPAIGN_URL).mock(side_effect=[lost, gone])
+    listed = api.get(LIST_URL).mock(return_value=answer(200, data=[]))
     client.delete_campaign(CampaignType.PREVIEW, "101")  # no error: the first one did it
-    assert route.call_count == 2
+    assert route.call_count == 2 and listed.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "retry_says",
+    [vendor_error(400, "CAMPAIGN 101 IS STARTED: STOP IT FIRST"), NONE_DELETED],
+)
+def test_a_retried_delete_is_not_done_while_the_list_still_shows_the_campaign(
+    api: respx.MockRouter, client: WolkvoxClient, retry_says: httpx.Response
+) -> None:
+    api.delete(CAMPAIGN_URL).mock(side_effect=[vendor_error(503, "busy"), retry_says])
+    api.get(LIST_URL).mock(return_value=answer(200, data=[row(campaign_id="101")]))
+    with pytest.raises(ApiError, match="not deleted") as info:
+        client.delete_campaign(CampaignType.PREVIEW, "101", campaign="summer-sale")
+    assert "list still shows the campaign" in str(info.value)
+    assert info.value.call == "delete_campaign"
+
+
+def test_a_delete_answered_in_undocumented_words_is_a_failure_in_those_words(
+    api: respx.MockRouter, client: WolkvoxClient
+) -> None:
+    api.delete(CAMPAIGN_URL).mock(return_value=answer(200, code="200", msg="queued for review"))
+    with pytest.raises(ApiError, match="queued for review"):
+        client.delete_campaign(CampaignType.PREVIEW, "101")
 
 
 @pytest.mark.parametrize(
