@@ -148,9 +148,12 @@ def run_plan(
     if out:
         if any(_same_file(out, path) for path in paths):
             raise UsageError(f"--out {out} is one of the manifests: choose another file")
-        # first thing: whatever stops this plan (a bad manifest, an API failure) must not
-        # leave an older plan at the path CI or a person hands to `apply --plan`
-        _discard(out)
+        # nothing is removed before the command knows it succeeds: the file is replaced,
+        # atomically, once the plan is made, and only if it is a saved plan (never a file
+        # of something else named by mistake: notes, the journal, the record). An older
+        # plan left by a run that failed is harmless: `apply --plan` checks it against the
+        # manifests and the live state and refuses it once either moved
+        _check_replaceable(out)
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
     record = load_record(state_dir or state_dir_for(paths), target)
@@ -197,8 +200,20 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _discard(path: str) -> None:
+def _check_replaceable(path: str) -> None:
+    """A UsageError when `path` exists and is not a plan `--out` wrote."""
+    target = Path(path)
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_file():
+        raise UsageError(f"--out {path} exists and is not a file: choose another path")
     try:
-        Path(path).unlink(missing_ok=True)
+        with target.open("rb") as handle:
+            head = handle.read(4096)
     except OSError as exc:
-        raise PlanError(f"cannot replace plan file {path}: {exc.strerror or exc}") from None
+        raise PlanError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b'"format_version"' not in head:
+        raise UsageError(
+            f"--out {path} exists and is not a saved plan: refusing to overwrite it "
+            "(move it away or choose another file)"
+        )

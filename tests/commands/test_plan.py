@@ -203,7 +203,6 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
         TOKEN,
     )
     out = manifest.parent / "plan.json"
-    out.write_text("an older plan that apply must not run")
     for extra in ([], ["--detailed-exitcode"]):
         result = plan(sim, str(manifest), "--out", str(out), *extra)
         assert result.returncode == 1, result.stdout + result.stderr
@@ -218,22 +217,44 @@ def test_a_plan_with_errors_prints_them_and_exits_1(
     assert [e.kind.value for e in read_plan(out).plan.errors] == ["duplicate-live-name"]
 
 
-def test_a_failed_plan_leaves_no_older_plan_at_out(
+def test_a_failed_plan_removes_nothing_and_its_older_plan_cannot_be_misapplied(
     sim: Simulator, manifest: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "plan.json"
+    live_before = sim.campaigns()
     assert plan(sim, str(manifest), "--out", str(out)).returncode == 0
-    assert out.exists()
+    before = out.read_bytes()
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\ncampaigns: [{name: x, state: sideways}]\n")
     assert plan(sim, str(bad), "--out", str(out)).returncode == 1
-    assert not out.exists()  # yesterday's plan cannot be applied by mistake
-    assert plan(sim, str(manifest), "--out", str(out)).returncode == 0
     wrong_token = run_cli(
         "plan", str(manifest), "--out", str(out), env={**sim.env, "WOLKVOX_TOKEN": "x"}
     )
     assert wrong_token.returncode == 1
-    assert not out.exists()
+    assert out.read_bytes() == before  # replaced only by a plan that was made
+    # the older plan is no danger: once the manifests moved, apply refuses it
+    manifest.write_text(manifest.read_text().replace("description: fourth", "description: 4th"))
+    stale = run_cli("apply", "--plan", str(out), str(manifest), "--auto-approve", env=sim.env)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert sim.campaigns() == live_before
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_out_never_replaces_a_file_that_is_not_a_saved_plan(
+    sim: Simulator, manifest: Path, tmp_path: Path, token: str | None
+) -> None:
+    notes = tmp_path / "NOTES.txt"
+    notes.write_text("my notes")
+    journal = tmp_path / "journal.jsonl"
+    journal.write_text('{"event": "run-start"}\n')
+    env = {**sim.env} if token else {k: v for k, v in sim.env.items() if k != "WOLKVOX_TOKEN"}
+    for victim in (notes, journal):
+        before = victim.read_bytes()
+        result = run_cli("plan", str(manifest), "--out", str(victim), env=env)
+        assert result.returncode != 0, result.stdout
+        assert victim.read_bytes() == before
+        if token:
+            assert "is not a saved plan: refusing to overwrite it" in result.stderr
 
 
 def test_out_may_not_be_a_manifest(sim: Simulator, manifest: Path) -> None:
