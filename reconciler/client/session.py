@@ -110,18 +110,79 @@ class Session:
 
     def _request(self, call: Call) -> httpx.Response:
         try:
-            response = self._http.request(
-                call.method,
-                call.script,
-                params=call.params,
-                json=None if call.body is None else dict(call.body),
-            )
+            response = self._send_within_deadline(call)
         except NOT_SENT:
             raise  # never left this machine: the vendor neither saw nor counted it
         except httpx.RequestError:  # it left: the server may have seen and counted it
             self._count()
             raise
         self._count()
+        return response
+
+    def _send_within_deadline(self, call: Call) -> httpx.Response:
+        """The answer, read whole before `timeout` seconds from the start: every wait
+        (connect, send, each read of the headers and the body) gets only what is left, and
+        the body is read in pieces with the clock checked between them, so an answer that
+        drips a byte at a time cannot hold a call (and apply's lock) past the deadline."""
+        deadline = time.monotonic() + self.timeout
+        request = self._http.build_request(
+            call.method,
+            call.script,
+            params=call.params,
+            json=None if call.body is None else dict(call.body),
+        )
+        request.extensions["timeout"] = _Remaining(deadline, self.timeout)
+        response = self._headers_by(request, deadline)
+        try:
+            pieces: list[bytes] = []
+            size = 0
+            for piece in response.iter_bytes():
+                size += len(piece)
+                if size > MAX_ANSWER_BYTES:
+                    raise httpx.RemoteProtocolError(
+                        f"the answer is larger than {MAX_ANSWER_BYTES // 2**20} MB", request=request
+                    )
+                pieces.append(piece)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(
+                        f"the whole answer did not arrive within {self.timeout:g} s",
+                        request=request,
+                    )
+        finally:
+            response.close()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED]
+        return httpx.Response(
+            response.status_code, headers=headers, content=b"".join(pieces), request=request
+        )
+
+    def _headers_by(self, request: httpx.Request, deadline: float) -> httpx.Response:
+        """The answer's status and headers, from a helper thread the caller stops waiting
+        for at the deadline: each read of a dripped header line returns in time, so only
+        a clock outside the reads can bound them. An answer that arrives after the caller
+        gave up is closed, unread."""
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        gave_up = threading.Event()
+
+        def send() -> None:
+            try:
+                box["response"] = self._http.send(request, stream=True)
+            except BaseException as exc:  # handed to the caller, who decides
+                box["error"] = exc
+            finally:
+                done.set()
+                if gave_up.is_set() and "response" in box:
+                    box["response"].close()
+
+        threading.Thread(target=send, name="wolkvox-request", daemon=True).start()
+        if not done.wait(max(0.0, deadline - time.monotonic())):
+            gave_up.set()
+            if done.is_set() and "response" in box:  # it arrived just now: not used
+                box["response"].close()
+            raise httpx.ReadTimeout(f"no answer within {self.timeout:g} s", request=request)
+        if "error" in box:
+            raise box["error"]
+        response: httpx.Response = box["response"]
         return response
 
     def _count(self) -> None:
@@ -141,6 +202,29 @@ class Session:
         else:
             failed = http_failure(call, response, body, self.token)
         raise failed
+
+
+#: headers that describe the bytes on the wire, not the decoded body kept
+_DECODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+#: the most an answer may weigh: the vendor's documented limit is 256 MB
+MAX_ANSWER_BYTES = 300 * 2**20
+
+
+class _Remaining(dict[str, float]):
+    """httpx's per-request timeouts, each looked up as the time left before the deadline."""
+
+    def __init__(self, deadline: float, timeout: float) -> None:
+        super().__init__(connect=timeout, read=timeout, write=timeout, pool=timeout)
+        self.deadline = deadline
+
+    def get(self, key: str, default: Any = None) -> Any:
+        left = max(0.001, self.deadline - time.monotonic())
+        value = super().get(key, default)
+        return left if value is None else min(value, left)
+
+    def __getitem__(self, key: str) -> float:
+        return float(self.get(key))
 
 
 @cache

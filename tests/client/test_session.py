@@ -185,7 +185,7 @@ def test_default_timeout_is_the_vendors_60_seconds_and_is_configurable(
     make(timeout=5).start(CampaignType.PREVIEW, "1")
     timeouts = [call.request.extensions["timeout"] for call in route.calls]
     assert timeouts[0] == {"connect": 60.0, "read": 60.0, "write": 60.0, "pool": 60.0}
-    assert timeouts[1]["read"] == 5
+    assert 4 < timeouts[1]["read"] <= 5  # what is left of the call's 5 s
 
 
 @pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), True, "60"])
