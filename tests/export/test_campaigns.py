@@ -293,4 +293,4 @@ def test_whatever_the_list_says_the_export_holds_exactly_its_campaigns(
         if cid:
             assert cid in written and by_id[cid].name == name
         # descriptions compare without surrounding whitespace (as plan compares them)
-        assert any(lc.name == name and lc.description.strip() == desc for lc in campaigns)
+        assert any(lc.name == name and lc.description.strip() == desc.strip() for lc in campaigns)
