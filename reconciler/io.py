@@ -10,7 +10,11 @@ from pathlib import Path
 
 from .errors import ReconcilerError
 
-__all__ = ["FileExistsRefusal", "write_new_files"]
+__all__ = ["FileExistsRefusal", "atomic_write", "write_new_files"]
+
+#: temporary files of ours end with this; one older than a minute is left by a killed run
+TEMP_SUFFIX = ".wolkvox-tmp"
+_STALE_AFTER = 60.0
 
 
 class FileExistsRefusal(ReconcilerError):
@@ -61,3 +65,29 @@ def _write_new(target: Path, text: str) -> None:
         raise FileExistsRefusal(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` all at once: written to a temporary file beside it,
+    synced, then renamed over it; the temporary file is removed on any failure (Ctrl-C
+    included), and one left behind by a killed run (`kill -9`) is removed by the next
+    write to the same directory. OSError when it cannot be written."""
+    import time
+
+    directory = path.parent if str(path.parent) else Path(".")
+    for stale in directory.glob(f".{path.name}.*{TEMP_SUFFIX}"):
+        try:
+            if time.time() - stale.stat().st_mtime > _STALE_AFTER:
+                stale.unlink()
+        except OSError:  # another run's, just removed or in use: not ours to insist
+            pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -12,13 +12,12 @@ Written atomically (temporary file, then rename); CI keeps it between runs in a 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import ApplyError
+from ..io import atomic_write
 from ..plan.diff import from_vendor
 from ..plan.model import Action, ActionKind
 from ..secret import redact_all
@@ -96,12 +95,7 @@ class LastApplied:
         text = redact_all(json.dumps({"version": _VERSION, "campaigns": self.data}, sort_keys=True))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".last-applied.", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            atomic_write(self.path, text)
         except OSError as exc:
             raise ApplyError(
                 f"cannot write the last-applied record {self.path}: {exc.strerror or exc}"

@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, PlanMismatch
+from ..io import atomic_write
 from ..manifest.desired import Operation
 from ..render.json_ import render_json
 from ..secret import Secret, redact_all
@@ -186,19 +185,9 @@ def write_plan(
     `document`: its signed document when already made (`plan_document`)."""
     target = Path(path)
     text = render_json(document if document is not None else plan_document(saved, token))
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        atomic_write(target, text)
     except OSError as exc:
-        raise PlanError(f"cannot write plan file {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise PlanError(f"cannot write plan file {target}: {exc.strerror or exc}") from None
 
 

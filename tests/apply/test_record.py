@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reconciler.apply.record import LastApplied, record_path
 from reconciler.plan.model import Action, ActionKind
 from reconciler.secret import Secret
@@ -57,3 +59,42 @@ def test_a_token_in_a_vendor_answer_never_reaches_the_file(tmp_path: Path) -> No
     record.save()
     text = record.path.read_text()
     assert token.reveal() not in text and json.loads(text)["version"] == 1
+
+
+def test_a_save_killed_halfway_leaves_no_temporary_file_after_the_next(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from reconciler.apply.record import LastApplied
+
+    record_file = tmp_path / "state" / "last-applied.json"
+    record = LastApplied.load(record_file)
+    record.data["1"] = {"start_time": "08:00:00"}
+    record._unsaved = 1
+    record.save()
+    # what `kill -9` between the temporary file and the rename leaves behind
+    left = record_file.parent / f".{record_file.name}.abc123.wolkvox-tmp"
+    left.write_text("{half a rec")
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    record.data["2"] = {"end_time": "18:00:00"}
+    record._unsaved = 1
+    record.save()
+    assert sorted(p.name for p in record_file.parent.iterdir()) == [record_file.name]
+    assert LastApplied.load(record_file).as_mapping()["2"] == {"end_time": "18:00:00"}
+
+
+def test_a_failed_write_removes_its_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from reconciler.io import atomic_write
+
+    def broken(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "f.json", "{}")
+    assert list(tmp_path.iterdir()) == []
