@@ -43,6 +43,7 @@ SNIPPET = 200
 _LIST_FIELDS = frozenset(
     {"campaign_id", "campaign_name", "campaign_description", "type_campaign", "status", "records"}
 )
+_MAX_DIGITS = 18
 _ZERO_RECORDS = re.compile(r"^\s*0\s+records?\b", re.IGNORECASE)
 #: "X campaigns deleted successfully. 0 operations failed."
 _DELETED = re.compile(
@@ -251,11 +252,12 @@ def delete_refusal(body: Mapping[str, Any], secret: Secret) -> tuple[bool, str] 
     msg = body.get("msg")
     match = _DELETED.search(msg) if isinstance(msg, str) else None
     said = vendor_message(body, "", secret) or "(no message)"
-    if match is None:
+    deleted, failed = (_digits(match.group(1)), _digits(match.group(2))) if match else (None, None)
+    if deleted is None or failed is None:
         return False, f"the vendor's answer does not say the campaign was deleted: {said}"
-    if int(match.group(1)) == 0:
+    if deleted == 0:
         return True, f"the vendor deleted no campaign: {said}"
-    if int(match.group(2)) > 0:
+    if failed > 0:
         return False, f"the vendor reports a failed operation: {said}"
     return None
 
@@ -338,15 +340,23 @@ def _count(value: Any, *, blank: int | None = None) -> int | None:
     text = value.strip()
     if not text:
         return blank
-    return int(text) if text.isascii() and text.isdigit() else None
+    return _digits(text)
+
+
+def _digits(text: str) -> int | None:
+    """ASCII digits as an int; None for anything else, and for a number no count or
+    code can be (more than 18 digits: `int()` of thousands of digits is a ValueError)."""
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def _code(value: Any) -> int | None:
     """`code` is documented as int, sent as "202" or "" too."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return _digits(value.strip())
     return None
 
 

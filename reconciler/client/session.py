@@ -192,7 +192,7 @@ class Session:
     def _interpret(self, call: Call, response: httpx.Response) -> dict[str, Any]:
         try:
             body: Any = response.json()
-        except (ValueError, httpx.DecodingError):
+        except (ValueError, httpx.DecodingError, RecursionError):  # not JSON, or `[[[[…`
             body = None
         failed: Failed | None
         if 200 <= response.status_code < 300:
