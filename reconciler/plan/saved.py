@@ -211,6 +211,8 @@ def read_document(path: str | Path) -> dict[str, Any]:
         ) from None
     except RecursionError:  # `[[[[…`: json's decoder recurses once per level
         raise PlanError(f"{source} is not a plan file: JSON nested too deeply") from None
+    except ValueError as exc:  # a number of thousands of digits: int()'s limit
+        raise PlanError(f"{source} is not a plan file: {exc}") from None
     if not isinstance(data, dict) or "format_version" not in data:
         raise PlanError(f"{source} is not a wolkvox-reconciler plan (no format_version)")
     if data["format_version"] != FORMAT_VERSION:
