@@ -116,6 +116,12 @@ def exported_campaigns(live: Sequence[LiveCampaign]) -> list[ExportedCampaign]:
                 "manifest can pin (digits); the campaign stays unmanaged"
             )
             out.append(ExportedCampaign(lc, lc.name, pin=True, why=why, skip=True))
+        elif not _unicode(lc.name) or not _unicode(lc.description):
+            why = (
+                "its name or description holds text that is not valid Unicode (a lone "
+                "surrogate); no manifest can hold it, so the campaign stays unmanaged"
+            )
+            out.append(ExportedCampaign(lc, lc.name, pin=True, why=why, skip=True))
         elif not _valid_name(lc.name):
             shown = repr(lc.name if len(lc.name) <= 40 else lc.name[:37] + "...")
             why = (
@@ -133,6 +139,14 @@ def exported_campaigns(live: Sequence[LiveCampaign]) -> list[ExportedCampaign]:
 
 #: what a manifest's `id:` may hold (ASCII digits: `\d` would take other scripts' digits)
 _DIGITS = re.compile(r"[0-9]+")
+
+
+def _unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _valid_name(name: str) -> bool:

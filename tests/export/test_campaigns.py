@@ -294,3 +294,16 @@ def test_whatever_the_list_says_the_export_holds_exactly_its_campaigns(
             assert cid in written and by_id[cid].name == name
         # descriptions compare without surrounding whitespace (as plan compares them)
         assert any(lc.name == name and lc.description.strip() == desc.strip() for lc in campaigns)
+
+
+def test_a_live_text_that_is_not_valid_unicode_leaves_the_campaign_unmanaged(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        *live(["a"]),
+        LiveCampaign("7", "odd\ud800name", CampaignType.PREVIEW, LiveStatus.STOPPED, 0),
+        LiveCampaign("8", "fine", CampaignType.PREVIEW, LiveStatus.STOPPED, 0, "d\udfff"),
+    ]
+    round_trip(tmp_path, rows)
+    text = (tmp_path / "out" / "campaigns.yaml").read_text(encoding="utf-8")
+    assert "not valid Unicode" in text
