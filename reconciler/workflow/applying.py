@@ -337,6 +337,9 @@ def _execute(
                     known_ids=[lc.campaign_id for lc in live],
                     recheck_waits=options.recheck_waits,
                 )
+            except BaseException as exc:  # whatever ends the run, the journal says it ended
+                journal.record("run-end", aborted=f"{type(exc).__name__}: {exc}"[:500])
+                raise
             finally:
                 record.save()
         journal.record(

@@ -407,3 +407,19 @@ def test_without_token_info_the_daily_quota_is_the_budget_and_it_says_so(
             [str(manifest)], UI(), endpoint=ENDPOINT, options=options(client), environ=ENV
         )
     assert not {"stop", "create_campaign", "start"} & set(apis(client))
+
+
+def test_whatever_ends_a_run_the_journal_says_it_ended(
+    manifest: Path, client: FakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("an answer no parser foresaw")
+
+    monkeypatch.setattr(client, "start", broken)
+    with pytest.raises(ValueError):
+        apply_manifests(
+            [str(manifest)], UI(), endpoint=ENDPOINT, options=options(client), environ=ENV
+        )
+    lines = (manifest.parent / ".wolkvox-reconciler" / "journal.jsonl").read_text().splitlines()
+    last = json.loads(lines[-1])
+    assert last["event"] == "run-end" and "an answer no parser foresaw" in last["aborted"]
