@@ -1,11 +1,13 @@
 """The token, kept out of every repr, message and log line.
 
-Redaction matches a secret however text on its way out may have written it, character by
-character: raw; percent-encoded (either hex case, `+` for a space, encoded again);
-escaped for JSON or a Python repr (`\\"`, `\\\\`, `\\'`, `\\uXXXX`, `\\t`, nested escapes);
-or as an HTML character reference. So a JSON journal line, a repr in a traceback or a
-`Location` header cannot carry a secret past it. Callers redact *before* they cut or
-escape text: once cut, a part of a secret can no longer be recognized.
+Redaction matches a secret however text on its way out may have written it: whole, or any
+run of 8 or more of its characters (a prefix, a suffix, the pieces between HTML tags); in
+base64, standard or URL-safe, inside longer base64 text too; and character by character:
+raw; percent-encoded (either hex case, `+` for a space, encoded again); escaped for JSON or
+a Python repr (`\\"`, `\\\\`, `\\'`, `\\uXXXX`, `\\t`, nested escapes); or as an HTML
+character reference. So a JSON journal line, a repr in a traceback or a `Location` header
+cannot carry a secret past it. Callers redact *before* they cut or escape text: a cut
+shorter than 8 characters can no longer be recognized.
 """
 
 from __future__ import annotations
@@ -84,9 +86,37 @@ def redact_all(text: str) -> str:
 
 def _redact(value: str, text: str) -> str:
     text = text.replace(value, MASK)
-    if _ENCODED.search(text) is None:  # the common case, and the fast one
-        return text
-    return _pattern(value).sub(MASK, text)
+    if _ENCODED.search(text) is not None:
+        text = _pattern(value).sub(MASK, text)
+    # what a server can echo besides the secret itself: its base64 (inside any longer
+    # base64 text too), and any run of RUN or more of its characters (a prefix, a suffix,
+    # the pieces left between HTML tags)
+    for piece in _pieces(value):
+        if piece in text:
+            text = text.replace(piece, MASK)
+    return text
+
+
+#: the shortest run of a secret's characters that is masked on its own
+RUN = 8
+
+
+@lru_cache(maxsize=256)
+def _pieces(value: str) -> tuple[str, ...]:
+    """The secret's base64 cores and its RUN-character windows, longest first."""
+    import base64
+
+    raw = value.encode("utf-8", "surrogatepass")
+    cores = set()
+    for offset in range(3):  # where the secret starts in the encoded data, modulo 3
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            text = encode(b"\0" * offset + raw).decode("ascii").rstrip("=")
+            # the first group mixes in what came before, the last what comes after
+            core = text[4 if offset else 0 : len(text) - 4]
+            if len(core) >= RUN:
+                cores.add(core)
+    windows = {value[i : i + RUN] for i in range(len(value) - RUN + 1)}
+    return tuple(sorted(cores | windows, key=len, reverse=True))
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from pathlib import Path
@@ -111,3 +112,42 @@ def test_token_from_env_reads_and_strips_the_variable() -> None:
 def test_a_missing_token_names_the_variable_only(environ: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="set the environment variable T"):
         token_from_env("T", environ)
+
+
+TOKEN_ECHOED = "tk_9f8e7d6c5b4a39281706"
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        TOKEN_ECHOED[:10] + "…",  # a prefix
+        "…" + TOKEN_ECHOED[-9:],  # a suffix
+        base64.b64encode(TOKEN_ECHOED.encode()).decode(),
+        base64.urlsafe_b64encode(b"user:" + TOKEN_ECHOED.encode()).decode(),  # Basic auth
+        base64.b64encode(b"xy" + TOKEN_ECHOED.encode() + b"!").decode(),
+        "%74%6B%5F9f8e7d6c5b4a39281706",  # URL-encoded
+    ],
+    ids=["prefix", "suffix", "base64", "basic-auth", "base64-inside", "url"],
+)
+def test_what_a_server_can_echo_is_redacted(echo: str) -> None:
+    secret_module.Secret(TOKEN_ECHOED)
+    shown = secret_module.redact_all(f"the server said: {echo} (end)")
+    assert "***" in shown
+    for i in range(len(TOKEN_ECHOED) - 7):
+        assert TOKEN_ECHOED[i : i + 8] not in shown
+
+
+def test_a_token_split_by_html_tags_is_redacted_in_the_vendor_message() -> None:
+    from reconciler.client.answers import vendor_message
+
+    secret = secret_module.Secret(TOKEN_ECHOED)
+    page = f"<html><b>{TOKEN_ECHOED[:11]}</b><i>{TOKEN_ECHOED[11:]}</i></html>"
+    said = vendor_message(None, page, secret)
+    assert TOKEN_ECHOED[:11] not in said and TOKEN_ECHOED[11:] not in said
+    assert "***" in said
+
+
+def test_short_runs_and_ordinary_text_are_left_alone() -> None:
+    secret_module.Secret(TOKEN_ECHOED)
+    text = "campaign tk_9f8e stopped; 81706 records"  # 7 characters of it at most
+    assert secret_module.redact_all(text) == text

@@ -103,9 +103,9 @@ def vendor_message(body: Any, text: str, secret: Secret) -> str:
         ]
         if parts:
             return ": ".join(dict.fromkeys(parts))
-    # redacted first: stripping tags or spaces could split a token, and cutting it could
-    # leave a piece of one that redaction no longer recognizes
-    words = " ".join(re.sub(r"<[^>]*>", " ", secret.redact(text)).split())
+    # redacted before and after the tags go: a token split by tags is whole before, and
+    # its pieces between them are runs redaction masks after; cut only once redacted
+    words = " ".join(secret.redact(re.sub(r"<[^>]*>", " ", secret.redact(text))).split())
     return _cut(words) or "no message"
 
 

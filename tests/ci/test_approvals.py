@@ -18,7 +18,7 @@ from tests.helpers import Simulator, row, run_cli
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "approval-e2e-token-77"
+TOKEN = "tk-e2e-7f3k9q2w1z"
 FORGE_TOKEN = "ghs_forge_token_approvals"
 MANIFEST = """\
 version: 1
