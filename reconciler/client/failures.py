@@ -35,6 +35,11 @@ __all__ = ["NOT_SENT", "Failed", "http_failure", "success_failure", "transport_f
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 CHECK_TOKEN = " (check the token)"
+_MAINTENANCE = " (the vendor refuses calls during maintenance and backups: try again later)"
+_AT_CAPACITY = (
+    " (the operation is at the capacity its licences allow: add licences, or free records "
+    "or campaigns)"
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,24 @@ HTTP_FAILURES: tuple[_Row, ...] = (
     _Row(range(403, 404), "SIMULTANEOUS", ConcurrencyLimited, False),
     _Row(range(403, 404), "VALIDATE TOKEN", AuthError, False, CHECK_TOKEN),
     _Row(range(403, 404), "WOLKVOX-TOKEN", AuthError, False, CHECK_TOKEN),
-    # The vendor also answers 403 during server backups: a refusal, nothing done, so it is
-    # retried (a create too).
-    _Row(range(403, 404), None, TransientError, False),
+    # The vendor also answers 403 during server backups and maintenance: a refusal,
+    # nothing done, so it is retried (a create too).
+    _Row(
+        range(403, 404),
+        None,
+        TransientError,
+        False,
+        " (the vendor refuses calls during maintenance and backups: try again later)",
+    ),
+    # at the record cap the vendor answers 404 with words about licences
+    _Row(
+        range(404, 405),
+        "LICEN",
+        BadRequest,
+        False,
+        " (the operation is at the capacity "
+        "its licences allow: add licences, or free records or campaigns)",
+    ),
     # undocumented, but it can only mean "too many at once"
     _Row(range(429, 430), None, ConcurrencyLimited, False),
     _Row(range(500, 600), None, TransientError, True),
@@ -130,7 +150,12 @@ def transport_failure(
     elif isinstance(exc, httpx.TimeoutException):
         what = f"no answer within {timeout:g} s ({type(exc).__name__})"
     else:
-        what = f"the connection failed ({type(exc).__name__}: {detail})"
+        # the vendor drops, without a word, the calls of a machine whose IP address it
+        # does not know
+        what = (
+            f"the connection failed ({type(exc).__name__}: {detail}); if every call ends "
+            "this way, check that this machine's IP address is registered with wolkvox"
+        )
     return _failed(call, error, what, None, may_have_acted)
 
 

@@ -16,6 +16,7 @@ import click
 from ..errors import ConfigError
 from ..simulator import (
     DEFAULT_TOKEN,
+    VENDOR_FAULTS,
     Seed,
     SeedError,
     SimulatorConfig,
@@ -148,6 +149,15 @@ def _lag(ctx: click.Context, param: click.Parameter, value: float) -> float:
     is_flag=True,
     help='Send `code` as a string ("202"), as some vendor answers do.',
 )
+@click.option(
+    "--vendor-fault",
+    "vendor_faults",
+    multiple=True,
+    type=click.Choice(sorted(VENDOR_FAULTS)),
+    help="What the vendor is known to do beyond its pages (repeatable): "
+    + "; ".join(f"{k}: {v}" for k, v in sorted(VENDOR_FAULTS.items()))
+    + ".",
+)
 @verbose_option("simulate")
 def simulate(verbose: int, **options: Any) -> None:
     """Serve a local stand-in for the wolkvox campaign API until SIGTERM or Ctrl-C.
@@ -190,6 +200,7 @@ def open_server(
     no_list_skill_id: bool,
     random_seed: int | None,
     string_codes: bool,
+    vendor_faults: tuple[str, ...] = (),
 ) -> SimulatorServer:
     """The server `simulate`'s options describe, bound and seeded, not yet serving (its
     store is `server.store`). The tests serve it in a thread, with the same options."""
@@ -207,6 +218,7 @@ def open_server(
         list_lag=list_lag,
         list_skill_id=not no_list_skill_id,
         licenses=licenses,
+        vendor_faults=frozenset(vendor_faults),
     )
     initial = _initial(seed, manifests)
     try:

@@ -79,7 +79,7 @@ def parse_id(raw: str, name: str = "campaign_id") -> int:
 def _object(raw: bytes, required: str) -> dict[str, Any]:
     try:
         body = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: int()'s limit too
         raise Refused(400, "THE BODY MUST BE A JSON OBJECT") from None
     if not isinstance(body, dict):
         raise Refused(400, f"{MESSAGES['required']}: {required} (JSON body)")

@@ -51,10 +51,25 @@ class SimulatorConfig:
     list_skill_id: bool = True
     #: token_info's limit when there is no daily_quota: licenses × 1000, as the vendor counts
     licenses: int = 5
+    #: what the vendor is known to do beyond its pages (VENDOR_FAULTS), switched on
+    vendor_faults: frozenset[str] = frozenset()
 
     @property
     def token_limit(self) -> int:
         return self.daily_quota if self.daily_quota is not None else self.licenses * 1000
+
+
+#: the vendor's behaviours beyond its pages that `--vendor-fault` switches on
+VENDOR_FAULTS = {
+    "maintenance": "every call answered 403 'Server backup in progress', as during maintenance",
+    "unregistered-ip": "every connection dropped without an answer, as for an unknown IP",
+    "record-cap": "create_campaign answered 404 with words about licences, as at the cap",
+    "postman-codes": "`code` a string on edit_campaign and delete_campaign, a number elsewhere",
+}
+MAINTENANCE = "Server backup in progress. Please try again in a few minutes"
+RECORD_CAP = "THE OPERATION HAS NO LICENSES AVAILABLE FOR MORE RECORDS"
+#: the largest request body the simulator reads (the vendor uploads 10,000 records at most)
+MAX_BODY = 8 * 2**20
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -122,6 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
+        if "unregistered-ip" in self.server.config.vendor_faults:
+            self._drop("unregistered IP (--vendor-fault)")
+            return
         url = urlsplit(self.path)
         token = self.headers.get("wolkvox-token", "").strip()
         config = self.server.config
@@ -153,6 +171,13 @@ class _Handler(BaseHTTPRequestHandler):
         self, token: str, path: str, query: str, body: bytes, head: bool, started: float
     ) -> None:
         plan = self.server.faults.draw()
+        vendor = self.server.config.vendor_faults
+        api = parse_qs(query).get("api", [""])[0]
+        if "maintenance" in vendor or ("record-cap" in vendor and api == "create_campaign"):
+            status, words = (403, MAINTENANCE) if "maintenance" in vendor else (404, RECORD_CAP)
+            self._delay(started)
+            self._send(error_reply(status, words), head, started)
+            return
         if plan.before is Fault.DROP:
             self._delay(started)
             self._drop("fault before handling")
@@ -193,19 +218,25 @@ class _Handler(BaseHTTPRequestHandler):
                 error_reply(400, "CHUNKED BODIES ARE NOT SUPPORTED"), False, time.monotonic()
             )
             return None
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
+        text = (self.headers.get("Content-Length") or "0").strip()
+        length = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else -1
         if length < 0:
             self.close_connection = True
             self._send(error_reply(400, "INVALID Content-Length"), False, time.monotonic())
+            return None
+        if length > MAX_BODY:  # refused unread: never allocate what a header claims
+            self.close_connection = True
+            self._send(error_reply(413, "REQUEST BODY TOO LARGE"), False, time.monotonic())
             return None
         return self.rfile.read(length) if length else b""
 
     def _send(self, reply: Reply, head: bool, started: float) -> None:
         body = reply.body
-        if self.server.config.string_codes:
+        api = parse_qs(urlsplit(getattr(self, "path", "") or "").query).get("api", [""])[0]
+        postman = "postman-codes" in self.server.config.vendor_faults
+        if self.server.config.string_codes or (
+            postman and api in ("edit_campaign", "delete_campaign")
+        ):
             body = {**body, "code": str(body["code"])}
         payload = json.dumps(body).encode()
         self.send_response(reply.status)
@@ -223,8 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._release()
         log.info(
             "%s %s → %d (%.0f ms)",
-            self.command,
-            self.path,
+            getattr(self, "command", None) or "-",
+            getattr(self, "path", None) or "-",
             reply.status,
             (time.monotonic() - started) * 1000,
         )
@@ -240,7 +271,12 @@ class _Handler(BaseHTTPRequestHandler):
         """Close the connection without a byte of answer, as a network failure would. The
         slot is given back first: the client sees the drop at once and may well send its
         next request before this thread has returned."""
-        log.info("%s %s → dropped (%s)", self.command, self.path, why)
+        log.info(
+            "%s %s → dropped (%s)",
+            getattr(self, "command", None) or "-",
+            getattr(self, "path", None) or "-",
+            why,
+        )
         self._release()
         self.close_connection = True
         with contextlib.suppress(OSError):  # the client may have gone already
@@ -248,7 +284,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # http.server's own errors (malformed request line, unsupported method) as JSON too
-        status = 405 if code == 501 else code if code in (400, 404, 405, 500, 503) else 400
+        status = 405 if code == 501 else code if code in (400, 404, 405, 413, 500, 503) else 400
         self.close_connection = True
         self._send(error_reply(status, (message or "BAD REQUEST").upper()), False, time.monotonic())
 
