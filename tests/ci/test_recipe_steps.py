@@ -21,7 +21,7 @@ import yaml
 from tests.ci.fake_forge import FakeForge, FakeGitLab
 from tests.helpers import Simulator, row
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"

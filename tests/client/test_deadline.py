@@ -96,11 +96,11 @@ def test_plan_against_a_dripping_server_ends_in_about_its_timeout(
     url = dripping(BODY_DRIP)
     started = time.monotonic()
     result = run_cli(
-        "plan", str(manifest), "--timeout", "1",
+        "plan", str(manifest), "--timeout", "0.5",
         env={"WOLKVOX_TOKEN": "drip-token-1234", "WOLKVOX_ENDPOINT": url,
              "WOLKVOX_RETRY_BACKOFF": "0.01,0.01"},
     )  # fmt: skip
     elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stderr
     assert "campaigns" in result.stderr and "Traceback" not in result.stderr
-    assert elapsed < 5 * 1 + 3  # five attempts of at most a second each, and no more
+    assert elapsed < 5 * 0.5 + 3  # five attempts of at most half a second each, no more

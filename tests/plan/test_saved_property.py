@@ -28,7 +28,7 @@ JSONISH = st.recursive(
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(document=st.dictionaries(st.sampled_from(KEYS), JSONISH, max_size=10))
 def test_any_document_is_a_plan_or_a_plan_error(tmp_path: Path, document: dict[str, Any]) -> None:
