@@ -199,7 +199,7 @@ ODD_ANSWERS = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(answer=ODD_ANSWERS, target=st.sampled_from(["--pr", "--commit", "--issue"]))
 def test_an_odd_forge_answer_is_one_clear_line_never_a_traceback(
