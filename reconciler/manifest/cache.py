@@ -129,10 +129,19 @@ def store_entry(directory: Path, key: str, parsed: Parsed) -> bytes:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-        _prune(directory)
+        global _stored
+        _stored += 1
+        if (_stored - 1) % _PRUNE_EVERY == 0:  # a scan per entry stored would be quadratic
+            _prune(directory)
     except OSError:
         pass  # a read-only home, a full disk: run without the cache
     return packed
+
+
+#: entries stored by this process; the directory is pruned at the first and every
+#: _PRUNE_EVERY-th after (it may hold up to that many more than MAX_ENTRIES meanwhile)
+_stored = 0
+_PRUNE_EVERY = 256
 
 
 def _prune(directory: Path) -> None:

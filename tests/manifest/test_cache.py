@@ -174,6 +174,7 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
 
 def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    monkeypatch.setattr(cache, "_PRUNE_EVERY", 1)  # a scan at every store, to see it work
     parsed = fast.parse_fast(TEXT, {})
     assert parsed is not None
     for i in range(4):
@@ -182,3 +183,16 @@ def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k0", "k1", "k2", "k3"]
     cache.store_entry(tmp_path, "k4", parsed)  # one too many: the oldest go
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k3", "k4"]
+
+
+def test_a_process_storing_many_entries_scans_the_directory_rarely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans: list[Path] = []
+    monkeypatch.setattr(cache, "_prune", scans.append)
+    monkeypatch.setattr(cache, "_stored", 0)
+    parsed = fast.parse_fast(TEXT, {})
+    assert parsed is not None
+    for i in range(cache._PRUNE_EVERY * 2):
+        cache.store_entry(tmp_path, f"k{i}", parsed)
+    assert len(scans) == 2  # not one per entry: that made a 30,000-file export quadratic
