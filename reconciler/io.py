@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import ReconcilerError
 
-__all__ = ["FileExistsRefusal", "atomic_write", "write_new_files"]
+__all__ = ["FileExistsRefusal", "atomic_write", "write_new_directory", "write_new_files"]
 
 #: temporary files of ours end with this; one older than a minute is left by a killed run
 TEMP_SUFFIX = ".wolkvox-tmp"
@@ -91,3 +91,48 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_new_directory(directory: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write `files` (flat names) as the whole content of `directory`, all or nothing:
+    into a staging directory beside it, then one rename. A directory that exists and holds
+    anything is refused (nothing written); on any failure or interruption (Ctrl-C, SIGTERM
+    turned into one) the staging directory is removed, and one left by `kill -9` is
+    removed by the next write beside it. Returns the paths written."""
+    import shutil
+    import time
+
+    if directory.is_symlink() or (directory.exists() and any(directory.iterdir())):
+        raise FileExistsRefusal(
+            f"refusing to write into {directory}: it exists and is not empty "
+            "(move it away or choose another place)"
+        )
+    parent = directory.parent if str(directory.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f".{directory.name}.*{TEMP_SUFFIX}"):
+        try:
+            if time.time() - stale.stat().st_mtime > _STALE_AFTER:
+                shutil.rmtree(stale)
+        except OSError:
+            pass
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=TEMP_SUFFIX, dir=parent))
+    try:
+        for name, text in files.items():
+            if "/" in name or name.startswith("."):
+                raise FileExistsRefusal(f"not a plain file name: {name!r}")
+            with open(staging / name, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        os.chmod(staging, 0o777 & ~_umask())
+        if directory.exists():
+            directory.rmdir()  # empty, checked above: the rename takes its place
+        os.rename(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [directory / name for name in files]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

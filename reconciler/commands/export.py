@@ -64,7 +64,7 @@ def export(
         endpoint=endpoint, server=server, token_env=token_env, timeout=timeout, split=bool(split)
     )
     if split:
-        written = write_new_files(Path(split), files)
+        written = _all_or_nothing(Path(split), files)
         click.echo(f"Wrote {len(written)} files to {split}/", err=True)
     elif out:
         target = Path(out)
@@ -72,3 +72,23 @@ def export(
         click.echo(f"Wrote {out}", err=True)
     else:
         click.echo(redact_all(files["campaigns.yaml"]), nl=False)
+
+
+def _all_or_nothing(directory: Path, files: dict[str, str]) -> list[Path]:
+    """The split export, written whole or not at all: SIGTERM (a CI job cancelled) is
+    turned into the interruption the writer cleans up after."""
+    import signal
+    import threading
+
+    from ..io import write_new_directory
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # no signals there
+        return write_new_directory(directory, files)
+    before = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        return write_new_directory(directory, files)
+    finally:
+        signal.signal(signal.SIGTERM, before)

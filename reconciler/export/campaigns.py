@@ -20,12 +20,10 @@ loads what it wrote and plans it against the same live list, and refuses, field 
 from __future__ import annotations
 
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..client.live import LiveCampaign
 from ..errors import ManifestError, ReconcilerError
@@ -321,21 +319,18 @@ def check_round_trip(
 ) -> None:
     """Load `files` as `plan` would and plan them against `live`: any action, error or
     field read back differently is an ExportError (a bug of ours, never written out)."""
-    from ..manifest import load
+    from ..manifest.loader import load_texts
     from ..plan.planner import make_plan
 
-    with tempfile.TemporaryDirectory(prefix="wolkvox-export-") as tmp:
-        for name, text in files.items():
-            Path(tmp, name).write_text(text, encoding="utf-8")
-        try:
-            # no variables: every `${` is escaped, so nothing may depend on the environment
-            # a directory of its own, read once: the parse cache would only cost
-            desired = load([tmp], environ={}, use_cache=False)
-        except ManifestError as exc:
-            raise ExportError(
-                "the exported manifest would not load (a bug in export):\n"
-                + "\n".join(f"  {p}" for p in exc.problems)
-            ) from None
+    try:
+        # read as `plan` reads files, from memory: 30,000 files need no trip to the disk.
+        # No variables: every `${` is escaped, so nothing may depend on the environment
+        desired = load_texts(files, environ={})
+    except ManifestError as exc:
+        raise ExportError(
+            "the exported manifest would not load (a bug in export):\n"
+            + "\n".join(f"  {p}" for p in exc.problems)
+        ) from None
     problems: list[str] = []
     loaded = {(c.name, c.id): c for c in desired.campaigns}
     for entry in entries:

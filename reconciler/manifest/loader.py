@@ -353,6 +353,28 @@ def load(
         for source in (read(file, out.problems, cache_dir=cache_dir) for file in files)
         if source is not None
     ]
+    return _desired(sources, files, env, out)
+
+
+def load_texts(texts: Mapping[str, str], environ: Mapping[str, str]) -> Desired:
+    """`load` of manifests held in memory (name → text), as if each were a file of that
+    name, in name order: `export` checks what it is about to write without a disk."""
+    out = _Collected()
+    files = sorted(texts)
+    sources = [
+        source
+        for source in (
+            read(name, out.problems, cache_dir=None, raw=texts[name].encode("utf-8"))
+            for name in files
+        )
+        if source is not None
+    ]
+    return _desired(sources, files, environ, out)
+
+
+def _desired(
+    sources: list[Source], files: list[str], env: Mapping[str, str], out: _Collected
+) -> Desired:
     secret_names = _token_variables([name for s in sources for name in s.token_envs], env)
     allowed = frozenset(name for s in sources for name in s.variables) - secret_names
     visible = ManifestEnviron(env, allowed)

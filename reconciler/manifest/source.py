@@ -94,14 +94,18 @@ def _backend() -> str:
     return f"{'libyaml' if libyaml else 'pure'}:{spec.origin}:{stamp.st_size}:{stamp.st_mtime_ns}"
 
 
-def read(file: str, problems: list[Problem], *, cache_dir: Path | None) -> Source | None:
+def read(
+    file: str, problems: list[Problem], *, cache_dir: Path | None, raw: bytes | None = None
+) -> Source | None:
     """The file, or None with a problem when it cannot be read or parsed at all.
-    `cache_dir`: where parsed files are kept (None: no cache)."""
-    try:
-        raw = Path(file).read_bytes()
-    except OSError as exc:
-        problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
-        return None
+    `cache_dir`: where parsed files are kept (None: no cache). `raw`: the file's bytes,
+    when they are in memory already (they are not read from `file` then)."""
+    if raw is None:
+        try:
+            raw = Path(file).read_bytes()
+        except OSError as exc:
+            problems.append(Problem(Location(file), f"cannot read: {exc.strerror or exc}"))
+            return None
     source = Source(file, raw)
     key = None
     directory = cache_dir
