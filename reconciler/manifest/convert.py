@@ -26,7 +26,7 @@ __all__ = ["BOOLEANS", "Converted", "JsonPath", "convert", "join", "resolve"]
 
 #: the only spellings a boolean field accepts (unquoted, any case)
 BOOLEANS: Mapping[str, bool] = {"true": True, "false": False, "yes": True, "no": False}
-_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})\Z")  # longer: text, a located type error
 
 
 def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:

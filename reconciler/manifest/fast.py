@@ -32,7 +32,7 @@ __all__ = ["FORMAT", "Parsed", "finish", "parse_fast"]
 FORMAT = 3
 
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
-_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})\Z")  # longer: text, a located type error
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 JsonPath = tuple[str | int, ...]

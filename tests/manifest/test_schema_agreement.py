@@ -89,8 +89,10 @@ def test_every_manifest_validate_accepts_the_schema_accepts(tmp_path: Path) -> N
 
 def test_every_bad_manifest_the_schema_can_see_it_refuses() -> None:
     # alias bombs are the loader's business (refused in milliseconds): check-jsonschema's
-    # reader expands the bomb for minutes and crashes on the recursive one
-    bad = [p for p in BAD if p.name not in ("recursive_alias.yaml", "alias_bomb.yaml")]
+    # reader expands the bomb for minutes and crashes on the recursive one, and cannot read
+    # a number of thousands of digits at all
+    unreadable = ("recursive_alias.yaml", "alias_bomb.yaml", "huge_integer.yaml")
+    bad = [p for p in BAD if p.name not in unreadable]
     found = check_jsonschema(*bad)
     for path in bad:
         with pytest.raises(Exception):  # noqa: B017 - any located ManifestError
