@@ -1,6 +1,6 @@
 """Execute a Plan through the client: in plan order, phase by phase, never twice.
 
-The rules a user relies on (issue 5):
+The rules a user relies on:
 
 - Phases run one after the other (every stop, then clears, creates, starts); inside a
   phase at most `concurrency` calls are in flight (the vendor allows 2 per token).
