@@ -1,4 +1,4 @@
-"""The speed and memory targets of issue 13, measured as whole processes in one run, with
+"""The speed and memory targets, measured as whole processes in one run, with
 each target beside its figure (PASS / MISS) and everything in bench/results.json.
 
     python bench/run.py                     # 1,000 / 10,000 / 100,000 campaigns

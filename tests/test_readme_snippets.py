@@ -1,4 +1,5 @@
-"""The README's shell snippets marked `<!-- runnable -->` run as written and succeed."""
+"""The shell snippets of the README and docs/ marked `<!-- runnable -->` run as written and
+succeed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = re.findall(r"<!-- runnable -->\n```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+SNIPPETS = [
+    snippet
+    for page in PAGES
+    for snippet in re.findall(r"<!-- runnable -->\n```sh\n(.*?)```", page.read_text(), re.S)
+]
 
 
 @pytest.mark.e2e
@@ -40,5 +46,7 @@ def test_runnable_readme_snippet_succeeds(snippet: str, tmp_path: Path) -> None:
     assert "Traceback" not in out
 
 
-def test_the_readme_marks_snippets_runnable() -> None:
-    assert len(SNIPPETS) >= 2
+def test_the_readme_and_the_docs_mark_snippets_runnable() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "<!-- runnable -->" in readme
+    assert len(SNIPPETS) >= 3

@@ -56,8 +56,7 @@ class LiveCampaign:
             self.records,
             self.description,
         ]
-        # the fields issue 12 manages, only when listed: a plan made before they were
-        # compared keeps its digest
+        # speed, turbo dial and skill only when listed: a plan without them keeps its digest
         listed = [v for v in (self.speed, self.turbo_dial, self.skill_id) if v is not None]
         if listed:
             facts.append([self.speed, self.turbo_dial, self.skill_id])

@@ -82,7 +82,7 @@ class ExportedCampaign:
         fields = {"name": self.name, "type": lc.type.value, "state": self.state}
         if lc.description.strip():
             fields["description"] = lc.description
-        # the other fields the list shows, when it shows them (issue 12 manages them)
+        # the other fields the list shows, when it shows them (managed fields)
         if lc.skill_id:
             fields["skill_id"] = lc.skill_id
         if lc.speed is not None:

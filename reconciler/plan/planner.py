@@ -1,6 +1,6 @@
 """desired × live → Plan. Pure: no HTTP, no files, no clock — the same inputs give the same plan.
 
-The rules (issue 4), in the order `make_plan` applies them:
+The rules, in the order `make_plan` applies them:
 
 1. Selection: `--target` / `--exclude` globs (fnmatch, case-sensitive) on campaign names pick
    the desired campaigns planned; any of them makes the plan *partial*.

@@ -1,5 +1,5 @@
 """The token never leaves the client, whole or in part: not in an error, a log record or
-a repr, however the server echoes it (issue 9: redaction before text is cut or escaped)."""
+a repr, however the server echoes it (redaction before text is cut or escaped)."""
 
 from __future__ import annotations
 

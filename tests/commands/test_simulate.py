@@ -271,7 +271,7 @@ def test_the_readmes_recipe_with_the_example_seed_converges(
             ("clear", "collections-q3"),
             ("create", "collections-early"),
             ("create", "sales-winback"),
-            ("edit", "survey-nps"),  # its description drifted: an edit since issue 12
+            ("edit", "survey-nps"),  # its description drifted: an edit
             ("start", "collections-early"),
             ("start", "collections-q4"),
         ]

@@ -46,13 +46,15 @@ SCHEMA_CANNOT_SEE = {
 
 
 def readme_manifests(tmp_path: Path) -> list[Path]:
-    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    text = "\n".join(page.read_text() for page in pages)
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
     out = []
     for i, block in enumerate(b for b in blocks if "version: 1" in b):
         path = tmp_path / f"readme-{i}.yaml"
         path.write_text(block)
         out.append(path)
-    assert out, "the README shows no manifest"
+    assert out, "the docs show no manifest"
     return out
 
 
