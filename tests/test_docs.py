@@ -92,3 +92,19 @@ def test_mkdocs_builds_strictly(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_page_lists_the_exit_codes_of_its_help(name: str) -> None:
+    module_name, attr = COMMANDS[name][0].split(":")
+    command = getattr(importlib.import_module(module_name), attr)
+    help_text = command.get_help(click.Context(command, info_name=name))
+    block = help_text.split("Exit codes:\n", 1)[1]
+    rows = []
+    for line in block.splitlines():
+        if not (match := re.match(r"\s+(\d+)\s+(.*)", line)):
+            break
+        rows.append(f"| {match.group(1)} | {match.group(2)} |")
+    page = (DOCS / "commands" / f"{PAGE_OF.get(name, name)}.md").read_text()
+    assert rows
+    assert [row for row in rows if row not in page] == []
