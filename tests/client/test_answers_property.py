@@ -51,14 +51,14 @@ PARSERS: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("parser", list(PARSERS))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(body=BODIES)
 def test_every_parser_returns_or_says_what_is_wrong(parser: str, body: dict[str, Any]) -> None:
     with contextlib.suppress(BadAnswer):  # the one way to refuse an answer
         PARSERS[parser](body)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(body=JSONISH, status=st.sampled_from([200, 202, 400, 403, 404, 500]))
 def test_every_answer_is_a_value_or_an_api_error(body: Any, status: int) -> None:
     call = Call("DELETE", "campaign.php", "delete_campaign", campaign_id="101",

@@ -73,8 +73,11 @@ CALLS: dict[str, Callable[[WolkvoxClient], object]] = {
 }
 
 
-@pytest.mark.parametrize("prefix", [BODY_DRIP, HEADER_DRIP], ids=["body", "headers"])
-@pytest.mark.parametrize("call", list(CALLS))
+@pytest.mark.parametrize(
+    ("call", "prefix"),
+    [(call, BODY_DRIP) for call in CALLS] + [("list", HEADER_DRIP), ("create", HEADER_DRIP)],
+    ids=[f"{call}-body" for call in CALLS] + ["list-headers", "create-headers"],
+)
 def test_a_dripping_answer_ends_at_the_deadline(
     dripping: Callable[[bytes], str], call: str, prefix: bytes
 ) -> None:
