@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import ReconcilerError
@@ -72,15 +72,8 @@ def atomic_write(path: Path, text: str) -> None:
     synced, then renamed over it; the temporary file is removed on any failure (Ctrl-C
     included), and one left behind by a killed run (`kill -9`) is removed by the next
     write to the same directory. OSError when it cannot be written."""
-    import time
-
     directory = path.parent if str(path.parent) else Path(".")
-    for stale in directory.glob(f".{path.name}.*{TEMP_SUFFIX}"):
-        try:
-            if time.time() - stale.stat().st_mtime > _STALE_AFTER:
-                stale.unlink()
-        except OSError:  # another run's, just removed or in use: not ours to insist
-            pass
+    _remove_stale(directory, path.name, Path.unlink)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -100,7 +93,6 @@ def write_new_directory(directory: Path, files: Mapping[str, str]) -> list[Path]
     turned into one) the staging directory is removed, and one left by `kill -9` is
     removed by the next write beside it. Returns the paths written."""
     import shutil
-    import time
 
     if directory.is_symlink() or (directory.exists() and any(directory.iterdir())):
         raise FileExistsRefusal(
@@ -109,12 +101,7 @@ def write_new_directory(directory: Path, files: Mapping[str, str]) -> list[Path]
         )
     parent = directory.parent if str(directory.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{directory.name}.*{TEMP_SUFFIX}"):
-        try:
-            if time.time() - stale.stat().st_mtime > _STALE_AFTER:
-                shutil.rmtree(stale)
-        except OSError:
-            pass
+    _remove_stale(parent, directory.name, shutil.rmtree)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=TEMP_SUFFIX, dir=parent))
     try:
         for name, text in files.items():
@@ -130,6 +117,19 @@ def write_new_directory(directory: Path, files: Mapping[str, str]) -> list[Path]
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [directory / name for name in files]
+
+
+def _remove_stale(directory: Path, name: str, remove: Callable[[Path], object]) -> None:
+    """Remove what a killed run left of our temporary copies of `name` in `directory`
+    (older than a minute: a younger one may be another run's, still being written)."""
+    import time
+
+    for stale in directory.glob(f".{name}.*{TEMP_SUFFIX}"):
+        try:
+            if time.time() - stale.stat().st_mtime > _STALE_AFTER:
+                remove(stale)
+        except OSError:  # another run's, just removed or in use: not ours to insist
+            pass
 
 
 def _umask() -> int:
