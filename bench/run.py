@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from measure import Series, paired, run_once, series, simulator
-from workloads import one_campaign
+from workloads import one_campaign, write_state
 
 REPO = Path(__file__).resolve().parent.parent
 PREVIOUS = "85cf522"
@@ -153,6 +153,8 @@ def apply_runs(
         walls, calls, codes = [], [], []
         for attempt in range(runs):
             log = work / f"sim-apply-{concurrency}-{attempt}.log"
+            state = work / f"state-{concurrency}-{attempt}"
+            write_state(state, size, TOKEN)
             with simulator(env.cli, seed, log, latency_ms=latency_ms) as sim:
                 command = [
                     *env.cli,
@@ -162,7 +164,7 @@ def apply_runs(
                     "--concurrency",
                     str(concurrency),
                     "--state-dir",
-                    str(work / f"state-{concurrency}-{attempt}"),
+                    str(state),
                 ]
                 sample = run_once(command, env={**base, "WOLKVOX_ENDPOINT": sim.url})
                 walls.append(sample.wall)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["apply_workload", "octodns_workload", "one_campaign", "plan_workload"]
+__all__ = [
+    "apply_workload",
+    "octodns_workload",
+    "one_campaign",
+    "plan_workload",
+    "write_state",
+]
 
 STATES = ("started", "stopped", "cleared")
 
@@ -72,11 +78,41 @@ def _live_row(i: int, status: str, records: int) -> dict[str, object]:
     }
 
 
+def write_state(directory: Path, n: int, token: str) -> None:
+    """The local state an earlier apply of the `n` campaigns left (its last-applied fields,
+    as format 1 and 2, so that an older version reads it too): a plan then compares the
+    fields the list cannot show with it, as it does on a repository in use."""
+    import hashlib
+
+    fingerprint = hashlib.sha256(token.encode()).hexdigest()[:12]
+    key = hashlib.sha256(f"wolkvox-reconciler lock|{fingerprint}".encode()).hexdigest()[:16]
+    fields = {
+        str(100000 + i): {
+            "skill_id": str(1000 + i % 50),
+            "start_time": "09:00:00",
+            "end_time": "17:30:00",
+            "enable_edition": bool(i % 2),
+            "options.opt1": "bogota",
+            "options.opt2": "vip",
+            "options.opt3": f"wave-{i % 7}",
+            "options.opt12": "x",
+        }
+        for i in range(n)
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"last-applied-{key}.json").write_text(
+        json.dumps({"version": 1, "campaigns": fields}), encoding="utf-8"
+    )
+    state = {"version": 2, "bindings": {}, "campaigns": fields, "journal_offset": 0}
+    (directory / f"state-{key}.json").write_text(json.dumps(state), encoding="utf-8")
+
+
 def plan_workload(root: Path, n: int, *, files: int = 10) -> tuple[Path, Path, int]:
     """`n` campaigns in `files` manifests, and a seed of `n` live campaigns of which every
     tenth is in the wrong state: (manifest directory, seed file, actions the plan must have)."""
     states = [STATES[i % 3] for i in range(n)]
     _write_manifests(root / "manifests", states, files)
+    write_state(root / "manifests" / ".wolkvox-reconciler", n, "simulator-token")
     rows = []
     actions = 0
     for i, state in enumerate(states):

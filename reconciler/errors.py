@@ -56,6 +56,7 @@ __all__ = [
     "QuotaExhausted",
     "ReconcilerError",
     "StalePlan",
+    "StateError",
     "TransientError",
     "UnsafePlan",
     "UsageError",
@@ -257,3 +258,8 @@ class Interrupted(ApplyError):
     def __init__(self, message: str, *, report: Any) -> None:
         self.report = report
         super().__init__(message)
+
+
+class StateError(ReconcilerError):
+    """The operation's state (bindings, last-applied fields, history) cannot be read or
+    written, or is not one this version can use."""

@@ -90,3 +90,35 @@ def simulator(tmp_path: Path) -> Iterator[Callable[..., Simulator]]:
     yield start
     for sim in started:
         sim.stop()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose tables land in a schema of this test's own (dropped after).
+
+    The server is `$WOLKVOX_TEST_POSTGRES_URL` (`eval "$(bash .ci/postgres.sh start)"`
+    starts one). Without it the test is skipped, and says why; with
+    WOLKVOX_REQUIRE_POSTGRES=1 (CI) it fails instead: CI never skips these silently."""
+    base = os.environ.get("WOLKVOX_TEST_POSTGRES_URL", "")
+    why = ""
+    try:
+        import psycopg
+    except ImportError:
+        why = "psycopg is not installed (pip install -e '.[test,postgres]')"
+    if not why and not base:
+        why = 'no PostgreSQL server: eval "$(bash .ci/postgres.sh start)" (docs/state.md)'
+    if why:
+        if os.environ.get("WOLKVOX_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"WOLKVOX_REQUIRE_POSTGRES=1 but {why}")
+        pytest.skip(why)
+    import uuid
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -44,8 +44,8 @@ from ..errors import (
     QuotaExhausted,
 )
 from ..plan.model import Action, ActionKind, Plan
+from ..state.backend import JournalWriter
 from ..vocabulary import CampaignType
-from .journal import Journal
 from .recovery import DEFAULT_RECHECK_WAITS, find_created, recheck_waits_within
 
 __all__ = [
@@ -153,7 +153,7 @@ def apply_plan(
     *,
     concurrency: int = 1,
     fail_fast: bool = False,
-    journal: Journal | None = None,
+    journal: JournalWriter | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     stop_event: threading.Event | None = None,
     known_ids: Collection[str] | None = None,
@@ -203,7 +203,7 @@ class _Run:
         *,
         concurrency: int,
         fail_fast: bool,
-        journal: Journal | None,
+        journal: JournalWriter | None,
         on_outcome: Callable[[Outcome], None] | None,
         stop_event: threading.Event,
         known_ids: frozenset[str],
@@ -290,18 +290,22 @@ class _Run:
                 self.halted = f"{what} ({type(error).__name__}: nothing else can succeed)"
             elif self.fail_fast:
                 self.halted = f"{what} (--fail-fast: nothing more was started)"
+        # the state hears of an outcome before the journal does: every outcome the journal
+        # holds is then in the state too (or replayed from the journal into it)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
         self._record(
             "outcome",
             action,
             outcome.campaign_id,
-            durable=False,  # the next attempt's fsync (or run-end's) covers it
+            # a create's answered id is durable at once: the next plan must never send that
+            # create again; other outcomes ride on the next attempt's fsync (or run-end's)
+            durable=action.kind is ActionKind.CREATE and outcome.status == "done",
             result=outcome.status,
             error=outcome.error,
             duration=round(outcome.duration, 3),
             adopted=outcome.adopted or None,
         )
-        if self.on_outcome is not None:
-            self.on_outcome(outcome)
 
     def _record(
         self,

@@ -111,6 +111,7 @@ def apply(
     resend_fields: bool,
     targets: tuple[str, ...],
     excludes: tuple[str, ...],
+    state_backend: str | None,
     state_dir: str | None,
     lock_timeout: float,
     create_recheck: float,
@@ -138,6 +139,7 @@ def apply(
         resend_fields=resend_fields,
         lock_timeout=lock_timeout,
         state_dir=state_dir,
+        state_backend=state_backend,
         timeout=timeout,
         recheck_waits=recheck_waits_within(create_recheck),
     )

@@ -20,6 +20,7 @@ __all__ = [
     "paths_argument",
     "selection_options",
     "setup_logging",
+    "state_options",
     "threshold_options",
     "timeout_option",
     "verbose_option",
@@ -172,20 +173,34 @@ def threshold_options(f: F) -> F:
     return g
 
 
-def fields_options(f: F) -> F:
-    """--resend-fields and --state-dir: where the last-applied record is, and whether to
-    send what it cannot vouch for."""
+def state_options(f: F) -> F:
+    """--state and --state-dir: which backend holds the operation's state, and where the
+    local one keeps its files."""
     f = click.option(
         "--state-dir",
         type=click.Path(file_okay=False, path_type=str),
-        help="Where the journal and the last-applied record live "
+        help="The local state's directory: bindings, last-applied fields, journal "
         "(default: .wolkvox-reconciler/ beside the first manifest).",
     )(f)
     return click.option(
+        "--state",
+        "state_backend",
+        type=click.Choice(["local", "postgres"]),
+        envvar="WOLKVOX_STATE",
+        help="The state backend, overriding operation.state.backend: local files, or "
+        "postgres (its URL in WOLKVOX_STATE_URL or operation.state.url_env). "
+        "Env: WOLKVOX_STATE.",
+    )(f)
+
+
+def fields_options(f: F) -> F:
+    """--resend-fields, and the state options: where the last-applied record is."""
+    f = state_options(f)
+    return click.option(
         "--resend-fields",
         is_flag=True,
-        help="Also send the fields the list cannot show (window, labels, edition, AMD, "
-        "recall, dial order) where no last-applied record vouches for them.",
+        help="Send every declared field the list cannot show (window, labels, edition, "
+        "AMD, recall, dial order), even where the last-applied record has it.",
     )(f)
 
 

@@ -74,13 +74,13 @@ def _run_steps(
         env[desired.operation.token_env] = token
         env["WOLKVOX_ENDPOINT"] = url
         env["WOLKVOX_LOCK_DIR"] = str(Path(tmp, "locks"))  # the demo's own lock, not the user's
-        state = ["--state-dir", str(Path(tmp, "state"))]
+        state = ["--state", "local", "--state-dir", str(Path(tmp, "state"))]
         flags = ["-" + "v" * verbose] if verbose else []
         if not color:
             flags.append("--no-color")
         steps = [
-            ["plan", *paths, *flags],
+            ["plan", *paths, *state, *flags],
             ["apply", *paths, "--auto-approve", *state, *flags],
-            ["plan", *paths, "--detailed-exitcode", *flags],
+            ["plan", *paths, "--detailed-exitcode", *state, *flags],
         ]
         return [_step(step, env, cwd, color) for step in steps]

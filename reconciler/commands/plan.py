@@ -74,6 +74,7 @@ def plan(
     approved: tuple[str, ...],
     thresholds: Thresholds,
     resend_fields: bool,
+    state_backend: str | None,
     state_dir: str | None,
     endpoint: str | None,
     timeout: float,
@@ -90,6 +91,7 @@ def plan(
     # imported here so that `--help` and usage errors cost no import of the client stack
     from ..render import render_markdown, render_text
     from ..workflow import run_plan
+    from ..workflow.stateful import StatePlace
 
     result = run_plan(
         paths,
@@ -99,7 +101,7 @@ def plan(
         endpoint=endpoint,
         timeout=timeout,
         out=out,
-        state_dir=state_dir,
+        state=StatePlace(state_backend, state_dir),
         resend_fields=resend_fields,
         check_quota=check_quota,
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import Location
+from ..state.model import StateConfig
 from ..vocabulary import AMD_COUNTRIES, CampaignType, DesiredState, Unmanaged
 
 #: the environment variable holding the state backend's URL: a secret, never interpolated
@@ -52,6 +53,8 @@ class Operation:
     daily_quota: int | None = None
     #: environment variables `${VAR}` may read besides `WOLKVOX_VAR_*`
     variables: tuple[str, ...] = ()
+    #: where the state lives (`reconciler/state/`): `local` files, or `postgres`
+    state: StateConfig = StateConfig()  # noqa: RUF009 - frozen
 
     @property
     def base_url(self) -> str | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, ManifestError, Problem
+from ..state.model import StateConfig
 from ..vocabulary import CampaignType, DesiredState, Unmanaged
 from . import cache, thorough
 from .converted import Converted, JsonPath, join
@@ -150,7 +151,17 @@ def _collect(located: Converted, bad: list[JsonPath], out: _Collected) -> None:
     data: dict[str, Any] = located.data
 
     if "operation" in data and _clean(("operation",), bad):
-        out.operations.append((_operation(data["operation"]), located.keys[("operation",)]))
+        operation = _operation(data["operation"])
+        out.operations.append((operation, located.keys[("operation",)]))
+        url_env = operation.state.url_env
+        if url_env in operation.variables or url_env.startswith("WOLKVOX_VAR_"):
+            out.problems.append(
+                Problem(
+                    located.keys.get(("operation", "state"), located.keys[("operation",)]),
+                    f"operation.state.url_env names {url_env}, a variable the manifests may "
+                    "read: the state's URL is a secret; name another variable",
+                )
+            )
 
     # campaigns under broken defaults are not checked further: their problems would
     # only repeat the one already reported
@@ -182,6 +193,7 @@ def _operation(data: Mapping[str, Any]) -> Operation:
         unmanaged=Unmanaged(data.get("unmanaged", base.unmanaged.value)),
         daily_quota=data.get("daily_quota", base.daily_quota),
         variables=tuple(data.get("variables", base.variables)),
+        state=StateConfig(**data["state"]) if "state" in data else base.state,
     )
 
 

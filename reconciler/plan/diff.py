@@ -4,8 +4,8 @@ Observable fields are in the vendor's list (name, type, description, and — whe
 server sends them — speed, turbo dial and skill): they are compared with live on every
 plan. The others (dialing window, edition flag, labels, AMD, recall routing, dial order)
 are never listed: they are compared with the *last-applied record*, what apply sent for
-them (and what `edit_campaign` answered). With no record, a declared field is "not
-verifiable from the list": the plan says so and changes nothing, unless asked to resend.
+them (and what `edit_campaign` answered). A declared field the record does not hold is
+sent once ("not recorded"), then recorded; asked to resend, every declared one is sent.
 
 One vocabulary for the record and the comparisons: the manifest's field names, labels as
 `options.opt3`, times "HH:MM:SS", yes/no as booleans. `to_vendor` / `from_vendor` translate
@@ -22,7 +22,7 @@ from typing import Any
 from ..client.live import LiveCampaign
 from ..manifest.desired import OPTION_KEYS, Campaign, create_carries_amd, desired_value
 from ..vocabulary import CampaignType
-from .model import Action, ActionKind, ActionReason, Finding, FindingKind
+from .model import Action, ActionKind, ActionReason
 
 __all__ = [
     "FieldDiff",
@@ -64,7 +64,6 @@ class FieldDiff:
     speed: int | None = None
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # shown to people
     speed_change: tuple[str, str, str] | None = None
-    unverifiable: list[str] = field(default_factory=list)
     resent: bool = False
 
     def add(self, name: str, before: str, value: Any) -> None:
@@ -92,7 +91,6 @@ def diff_fields(
     # the vendor pads an empty description with a space (its sample list shows " ")
     if live.description.strip() != c.description.strip():
         out.add("description", f"live {live.description!r}", c.description)
-    missing = []
     for name in MANAGED[3:]:
         wanted = desired_value(c, name)
         if wanted is None:
@@ -104,13 +102,12 @@ def diff_fields(
             continue
         known = record.get(name) if record is not None else None
         if known is None:
-            missing.append(name)
-            if resend:
-                out.add(name, "not verifiable", wanted)
-                out.resent = True
+            out.add(name, "not recorded", wanted)
         elif known != wanted:
             out.add(name, f"last applied {_show(known)}", wanted)
-    out.unverifiable = [] if resend else missing
+        elif resend:
+            out.add(name, f"resent, last applied {_show(known)}", wanted)
+            out.resent = True
     return out
 
 
@@ -129,12 +126,12 @@ def post_create_fields(c: Campaign) -> FieldDiff:
 
 def field_actions(
     c: Campaign, cid: str | None, current: LiveCampaign | None, diff: FieldDiff
-) -> tuple[list[Action], list[Finding]]:
+) -> list[Action]:
     """The edit and speed calls `diff` needs (on a campaign this plan creates when `cid`
-    is None: apply fills in the id), and a warning for what could not be verified."""
+    is None: apply fills in the id)."""
     ctype = current.type if current is not None else c.type  # the edit may change it
     why = ActionReason.RESEND if diff.resent else ActionReason.FIELDS
-    actions, warnings = [], []
+    actions = []
     if diff.edit:
         shown = "; ".join(f"{f}: {before} → {after}" for f, before, after in diff.changes)
         actions.append(
@@ -163,16 +160,7 @@ def field_actions(
                 changes=(diff.speed_change,),
             )
         )
-    if diff.unverifiable:
-        warnings.append(
-            Finding(
-                FindingKind.UNVERIFIABLE,
-                f"{', '.join(diff.unverifiable)}: not verifiable from the list (no "
-                "last-applied record); `apply --resend-fields` sends them once",
-                c.name,
-            )
-        )
-    return actions, warnings
+    return actions
 
 
 def to_vendor(name: str, value: Any) -> tuple[str, Any]:

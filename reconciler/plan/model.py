@@ -93,7 +93,6 @@ class FindingKind(str, Enum):
     UNMANAGED = "unmanaged"
     DUPLICATE_LIVE_NAME = "duplicate-live-name"
     PROTECTED = "protected"
-    UNVERIFIABLE = "unverifiable"  # a field the list cannot show, with no last-applied record
     UNKNOWN_SKILL = "unknown-skill"
     SKILLS_UNVERIFIED = "skills-unverified"  # no skills list to check a skill_id against
     QUOTA = "quota"
@@ -101,6 +100,8 @@ class FindingKind(str, Enum):
     TARGET = "target"
     ID_NOT_FOUND = "id-not-found"
     CONFLICT = "conflict"  # one live campaign claimed by two desired ones
+    NOT_YET_LISTED = "not-yet-listed"  # created (the state has its id), the list lags
+    BOUND_NOT_LIVE = "bound-not-live"  # the state binds an id the list does not show
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
 """Apply a plan: made now from the manifests (`apply_manifests`) or saved by `plan --out`
 (`apply_saved`). Each step before executing can refuse, and then nothing is changed:
 
-    manifests:  lock → list → plan → show → safety → confirm → list → staleness → quota
-                → execute
-    saved plan: signature and identity (no call) → lock → list → staleness → plan again and
-                compare → safety → show → confirm → quota → execute
+    manifests:  lock → state → list → plan → show → safety → confirm → list → staleness
+                → quota → execute
+    saved plan: signature and identity (no call) → lock → state → list → staleness → plan
+                again and compare → safety → show → confirm → quota → execute
+
+The lock and the state are the operation's (`reconciler/state/`): read only once the lock
+is held, so that what another apply just created is bound before this one plans.
 
 The quota check reads `token_info` (1 call) and refuses a plan whose calls exceed the calls
 left today; a plan that sends a skill reads `api=skills` once first.
@@ -20,12 +23,10 @@ People are reached only through `ApplyUI`: the core prints nothing and knows no 
 
 from __future__ import annotations
 
-import difflib
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..apply.applier import DEFAULT_RECHECK_WAITS, ApplyReport, Outcome
@@ -33,20 +34,22 @@ from ..client.live import LiveCampaign
 from ..errors import (
     ApplyError,
     ApplyFailed,
-    ConfigError,
     Interrupted,
     PlanMismatch,
     StalePlan,
 )
-from ..plan.model import Action, Plan, Thresholds
+from ..plan.model import Plan, Thresholds
 from ..plan.saved import read_document, saved_from_document, verify_signature
 from .checks import budget
-from .planning import load_desired, load_record, open_client, plan_operation
-from .target import Target, resolve_target, state_dir_for
+from .compare import check_identity, plan_differences, shown_target
+from .planning import load_desired, open_client, plan_operation
+from .stateful import StatePlace, open_target_state
+from .target import Target, resolve_target
 
 if TYPE_CHECKING:
-    from ..apply.record import LastApplied
     from ..client import WolkvoxClient
+    from ..state import StateBackend
+    from ..state.recorder import StateRecorder
 
 __all__ = ["ApplyOptions", "ApplyUI", "apply_manifests", "apply_saved", "plan_differences"]
 
@@ -85,8 +88,10 @@ class ApplyOptions:
     approved: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen
     lock_timeout: float = 0.0
-    state_dir: str | None = None  # the journal's directory; default beside the manifests
-    lock_dir: str | None = None  # default: the per-user lock directory
+    state_dir: str | None = None  # the local state's directory; default beside the manifests
+    lock_dir: str | None = None  # the local lock's; default: the per-user lock directory
+    #: the state backend (`--state` / `WOLKVOX_STATE`); default the manifests' choice
+    state_backend: str | None = None
     timeout: float = 60.0
     recheck_waits: tuple[float, ...] = DEFAULT_RECHECK_WAITS
     client_options: Mapping[str, Any] = field(default_factory=dict)
@@ -110,9 +115,12 @@ def apply_manifests(
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
     stop_event = threading.Event()
-    where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
-    record = load_record(where, target)
-    with _locked(target, options, ui), _client(target, options, stop_event) as client:
+    with (
+        _state(target, paths, options, environ) as state,
+        _locked(state, target, options, ui),
+        _client(target, options, stop_event) as client,
+    ):
+        recorder = _recorder(state)
         live = client.list_campaigns()
         saved = plan_operation(
             desired,
@@ -122,7 +130,7 @@ def apply_manifests(
             targets=targets,
             excludes=excludes,
             thresholds=options.thresholds,
-            record=record.as_mapping(),
+            state=recorder.snapshot,
             resend_fields=options.resend_fields,
             client=client,
         )
@@ -138,7 +146,7 @@ def apply_manifests(
         if changes:
             raise StalePlan(changes, saved=False)
         _check_budget(plan, client, target, ui)
-        return _execute(plan, client, fresh, record, options, ui, stop_event, "manifests")
+        return _execute(plan, client, fresh, recorder, options, ui, stop_event, "manifests")
 
 
 def apply_saved(
@@ -160,12 +168,15 @@ def apply_saved(
         raise PlanMismatch(f"{plan_file} names no manifests: give the manifest PATH...")
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
-    _check_identity(saved.operation.token_env, saved.endpoint, saved.operation.server, target)
+    check_identity(saved.operation.token_env, saved.endpoint, saved.operation.server, target)
     verify_signature(document, target.token, plan_file)
     stop_event = threading.Event()
-    where = Path(options.state_dir) if options.state_dir else state_dir_for(paths)
-    record = load_record(where, target)
-    with _locked(target, options, ui), _client(target, options, stop_event) as client:
+    with (
+        _state(target, paths, options, environ) as state,
+        _locked(state, target, options, ui),
+        _client(target, options, stop_event) as client,
+    ):
+        recorder = _recorder(state)
         live = client.list_campaigns()
         changes = _stale(saved.plan, live)
         if changes:
@@ -178,7 +189,7 @@ def apply_saved(
             targets=saved.plan.targets,
             excludes=saved.plan.excludes,
             thresholds=options.thresholds,
-            record=record.as_mapping(),
+            state=recorder.snapshot,
             resend_fields=saved.plan.resend_fields,
             client=client,
         ).plan
@@ -196,59 +207,7 @@ def apply_saved(
             return ApplyReport(outcomes=(), api_calls=client.calls)
         _confirm(fresh, options, ui)
         _check_budget(fresh, client, target, ui)
-        return _execute(fresh, client, live, record, options, ui, stop_event, "saved plan")
-
-
-def plan_differences(saved: Plan, fresh: Plan) -> list[str]:
-    """How the actions of `saved` differ from `fresh` (kind, campaign, type, id, body,
-    order), one line per action; empty when they are the same calls in the same order."""
-    before = [a.identity() for a in saved.actions]
-    after = [a.identity() for a in fresh.actions]
-    if before == after:
-        return []
-    lines = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        lines += [f"in the file, not planned now: {_describe(a)}" for a in saved.actions[i1:i2]]
-        lines += [f"planned now, not in the file: {_describe(a)}" for a in fresh.actions[j1:j2]]
-    return lines
-
-
-def _describe(action: Action) -> str:
-    where = f"id {action.campaign_id}" if action.campaign_id else "new"
-    body = " (with a create body that differs)" if action.params is not None else ""
-    return f"{action.kind.value} {action.campaign!r} [{action.type.value}, {where}]{body}"
-
-
-def _check_identity(
-    token_env: str, endpoint: str | None, server: str | None, target: Target
-) -> None:
-    """The endpoint and token variable come from the manifests, the command line or the
-    environment, never from a plan file alone: a file naming others is refused here,
-    before the token is read for a request."""
-    from ..client import endpoint_base_url
-
-    if token_env != target.operation.token_env:
-        raise PlanMismatch(
-            f"the saved plan names the token variable {token_env}, but the manifests name "
-            f"{target.operation.token_env}: nothing was sent (make the plan again)"
-        )
-    recorded = endpoint or (f"https://wv{server}.wolkvox.com" if server else None)
-    try:
-        recorded_url = endpoint_base_url(recorded) if recorded else None
-    except ConfigError:  # an unusable value is simply not this operation
-        recorded_url = None
-    if recorded_url != target.base_url:
-        raise PlanMismatch(
-            f"the saved plan was made against {recorded or 'no endpoint'}, but this apply "
-            f"would call {_shown(target)}: nothing was sent (make the plan again)"
-        )
-
-
-def _shown(target: Target) -> str:
-    return target.endpoint or target.base_url.rstrip("/")
+        return _execute(fresh, client, live, recorder, options, ui, stop_event, "saved plan")
 
 
 def _check_budget(plan: Plan, client: WolkvoxClient, target: Target, ui: ApplyUI) -> None:
@@ -274,18 +233,38 @@ def _confirm(plan: Plan, options: ApplyOptions, ui: ApplyUI) -> None:
         raise ApplyError("apply cancelled: nothing was changed")
 
 
-def _locked(target: Target, options: ApplyOptions, ui: ApplyUI) -> AbstractContextManager[Any]:
-    from ..apply.lock import OperationLock, default_lock_dir
+@contextmanager
+def _state(
+    target: Target,
+    paths: Sequence[str],
+    options: ApplyOptions,
+    environ: Mapping[str, str] | None,
+) -> Iterator[StateBackend]:
+    place = StatePlace(options.state_backend, options.state_dir, options.lock_dir)
+    state = open_target_state(target, paths, place, environ)
+    try:
+        yield state
+    finally:
+        state.close()
 
-    lock_dir = Path(options.lock_dir) if options.lock_dir else default_lock_dir()
-    lock = OperationLock(lock_dir, target.lock_key, operation=_shown(target))
-    lock.acquire(options.lock_timeout)
+
+def _locked(
+    state: StateBackend, target: Target, options: ApplyOptions, ui: ApplyUI
+) -> AbstractContextManager[Any]:
+    lock = state.lock(options.lock_timeout, shown_target(target))
     if lock.took_over is not None:
         ui.notice(
-            f"Took over the lock left by an apply that is gone ({lock.took_over.describe()}); "
+            f"Took over the lock left by an apply that is gone ({lock.took_over}); "
             "run `plan` to see where it stopped."
         )
     return lock
+
+
+def _recorder(state: StateBackend) -> StateRecorder:
+    """The state, read now that the lock is held, and what will record apply's outcomes."""
+    from ..state.recorder import StateRecorder
+
+    return StateRecorder(state, state.read())
 
 
 def _client(target: Target, options: ApplyOptions, stop_event: threading.Event) -> WolkvoxClient:
@@ -305,24 +284,44 @@ def _execute(
     plan: Plan,
     client: WolkvoxClient,
     live: Sequence[LiveCampaign],
-    record: LastApplied,
+    recorder: StateRecorder,
     options: ApplyOptions,
     ui: ApplyUI,
     stop_event: threading.Event,
     mode: str,
 ) -> ApplyReport:
     from ..apply.applier import apply_plan
-    from ..apply.journal import Journal
+    from ..plan.approval import approval_digest
 
     n = len(plan.actions)
-    where = record.path.parent
-    with Journal(where / "journal.jsonl") as journal:
-        journal.record("run-start", mode=mode, endpoint=client.base_url, actions=n)
+    state = recorder.backend
+    # what the plan matched by name or pinned id is bound from now on, before any call
+    managed = _managed(plan)
+    recorder.bind_matched(
+        (fp.campaign, fp.campaign_id)
+        for fp in plan.fingerprints
+        if fp.campaign_id is not None and fp.campaign in managed
+    )
+    journal = state.journal()
+    try:
+        journal.record(
+            "run-start",
+            mode=mode,
+            endpoint=client.base_url,
+            actions=n,
+            who=_who(),
+            digest=approval_digest(plan),
+        )
         with ui.executing(n, stop_event) as show:
 
             def on_outcome(outcome: Outcome) -> None:
                 if outcome.status == "done":
-                    record.saw(outcome.action, outcome.campaign_id, outcome.answer)
+                    recorder.saw(
+                        outcome.action,
+                        outcome.campaign_id,
+                        outcome.answer,
+                        adopted=bool(outcome.adopted),
+                    )
                 show(outcome)
 
             try:
@@ -341,7 +340,7 @@ def _execute(
                 journal.record("run-end", aborted=f"{type(exc).__name__}: {exc}"[:500])
                 raise
             finally:
-                record.save()
+                recorder.flush()
         journal.record(
             "run-end",
             done=len(report.done),
@@ -350,6 +349,8 @@ def _execute(
             interrupted=report.interrupted,
             api_calls=client.calls,
         )
+    finally:
+        journal.close()
     ui.show_report(report, client.calls)
     if report.interrupted:
         raise Interrupted(
@@ -359,7 +360,27 @@ def _execute(
         n_failed = len(report.failed)
         raise ApplyFailed(
             f"{n_failed} action{'s' if n_failed != 1 else ''} failed; run apply again to "
-            f"finish (journal: {where / 'journal.jsonl'})",
+            f"finish (`wolkvox-reconciler history` shows what was done; state: "
+            f"{state.describe()})",
             report=report,
         )
     return report
+
+
+def _managed(plan: Plan) -> set[str]:
+    """The names the plan manages (not the unmanaged campaigns it may stop)."""
+    from ..plan.model import ActionReason
+
+    unmanaged = {a.campaign for a in plan.actions if a.why is ActionReason.UNMANAGED}
+    return {fp.campaign for fp in plan.fingerprints} - unmanaged
+
+
+def _who() -> str:
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"

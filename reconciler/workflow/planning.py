@@ -16,11 +16,12 @@ from ..manifest.desired import Desired
 from ..plan.model import Plan, Thresholds
 from ..plan.saved import ManifestFile, SavedPlan, file_digest, plan_document, write_plan
 from .checks import budget, with_skills
-from .target import Target, resolve_target, state_dir_for
+from .stateful import StatePlace, open_target_state
+from .target import Target, resolve_target
 
 if TYPE_CHECKING:  # the client stack is imported when a call is made, not for --help
-    from ..apply.record import LastApplied
     from ..client import WolkvoxClient
+    from ..state import Snapshot
 
 __all__ = ["PlanResult", "load_desired", "open_client", "plan_operation", "run_plan"]
 
@@ -34,7 +35,7 @@ class PlanResult:
     target: Target
     #: `--check-quota`: what apply would spend against the token's calls left today
     budget: str | None = None
-    #: things worth saying that are not findings (an unreadable last-applied record)
+    #: things worth saying that are not findings
     notes: tuple[str, ...] = ()
 
 
@@ -100,7 +101,7 @@ def plan_operation(
     targets: Sequence[str] = (),
     excludes: Sequence[str] = (),
     thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen
-    record: Mapping[str, Mapping[str, Any]] | None = None,
+    state: Snapshot | None = None,
     resend_fields: bool = False,
     client: Any = None,
 ) -> SavedPlan:
@@ -115,7 +116,8 @@ def plan_operation(
             targets=targets,
             excludes=excludes,
             thresholds=thresholds,
-            record=record,
+            record=state.fields if state is not None else None,
+            bindings=state.bindings if state is not None else None,
             resend_fields=resend_fields,
             skills=skills,
         )
@@ -139,7 +141,7 @@ def run_plan(
     environ: Mapping[str, str] | None = None,
     client_options: Mapping[str, Any] | None = None,
     client_factory: Callable[..., Any] | None = None,
-    state_dir: str | None = None,
+    state: StatePlace | None = None,
     resend_fields: bool = False,
     check_quota: bool = False,
 ) -> PlanResult:
@@ -156,7 +158,7 @@ def run_plan(
         _check_replaceable(out)
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
-    record = load_record(state_dir or state_dir_for(paths), target)
+    snapshot = read_state(target, paths, state, environ)
     factory = client_factory or open_client
     with factory(target, timeout=timeout, **(client_options or {})) as client:
         live = client.list_campaigns()
@@ -168,7 +170,7 @@ def run_plan(
             targets=targets,
             excludes=excludes,
             thresholds=thresholds,
-            record=record.as_mapping(),
+            state=snapshot,
             resend_fields=resend_fields,
             client=client,
         )
@@ -182,15 +184,22 @@ def run_plan(
         # written even when the plan has errors: a stale plan from an earlier run must not be
         # left at the path CI hands to apply, and apply refuses a plan with errors anyway
         write_plan(saved, out, target.token, document)
-    notes = (record.problem,) if record.problem else ()
-    return PlanResult(saved, document, tuple(live), target, shown, notes)
+    return PlanResult(saved, document, tuple(live), target, shown)
 
 
-def load_record(state_dir: str | Path, target: Target) -> LastApplied:
-    """The operation's last-applied record (`apply/record.py`), empty when there is none."""
-    from ..apply.record import LastApplied, record_path
-
-    return LastApplied.load(record_path(state_dir, target.lock_key))
+def read_state(
+    target: Target,
+    paths: Sequence[str],
+    place: StatePlace | None,
+    environ: Mapping[str, str] | None = None,
+) -> Snapshot:
+    """The operation's bindings and last-applied fields, read once (no lock: a plan
+    changes nothing)."""
+    backend = open_target_state(target, paths, place, environ)
+    try:
+        return backend.read()
+    finally:
+        backend.close()
 
 
 def _same_file(a: str, b: str) -> bool:

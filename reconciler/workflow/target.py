@@ -28,7 +28,7 @@ class Target:
 
     @property
     def lock_key(self) -> str:
-        from ..apply.lock import lock_key
+        from ..state.flock import lock_key
 
         return lock_key(self.token)
 

@@ -80,8 +80,10 @@ def test_text_plan_shows_every_action_in_order_and_changes_nothing(
     lines = result.stdout.splitlines()
     actions = [line for line in lines if line.startswith(("  ~ ", "  - ", "  + "))]
     assert actions == [
-        "  ~ stop   outbound-b [predictive, id 12]: live Started, desired cleared",
-        "  - clear  outbound-b [predictive, id 12]: live 40 records, desired cleared",
+        "  ~ stop   outbound-b [predictive, id 12]: desired cleared; stops live campaign "
+        "'outbound-b' (id 12, Started, 40 records)",
+        "  - clear  outbound-b [predictive, id 12]: desired cleared; deletes the records of "
+        "live campaign 'outbound-b' (id 12, Started, 40 records)",
         "  + create brand-new [preview, id (new)]: not live, desired started",
         "  ~ edit   quiet-c [preview, id 13]: description: live 'old words' → 'fourth'",
         "  ~ start  brand-new [preview, id (known after create)]: created by this plan, "
@@ -140,7 +142,10 @@ def test_markdown_output_is_a_pull_request_comment(sim: Simulator, manifest: Pat
     assert result.returncode == 0, result.stderr
     md = result.stdout
     assert "**Plan: 1 to create, 1 to edit, 2 to start, 1 to stop, 1 to clear. 8 API calls.**" in md
-    assert "| `-` | clear | outbound-b | predictive | 12 | live 40 records, desired cleared |" in md
+    assert (
+        "| `-` | clear | outbound-b | predictive | 12 | desired cleared; deletes the records "
+        "of live campaign 'outbound-b' (id 12, Started, 40 records) |"
+    ) in md
     assert "| `?` | warning: unmanaged | by-hand |" in md
     assert "<details>" in md
 

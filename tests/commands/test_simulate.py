@@ -223,9 +223,11 @@ def test_seed_from_manifest_makes_live_equal_the_manifests(
             headers=HEADERS,
             json={"campaign_description": ""},
         ).json()["data"][0]
-    assert not plan.has_changes and plan.errors == ()
-    # the simulator holds the fields the list cannot show, but no apply recorded them
-    assert {w.kind.value for w in plan.warnings} <= {"unverifiable"}
+    assert plan.errors == () and plan.warnings == ()
+    # the simulator holds the fields the list cannot show, but no apply recorded them:
+    # each is sent once (an edit), and nothing else differs
+    assert {a.kind.value for a in plan.actions} == {"edit"}
+    assert {before for a in plan.actions for _, before, _ in a.changes} == {"not recorded"}
     assert len(campaigns) == 13
     # pinned ids kept, the others fresh and distinct
     assert by_name["collections-q4"].campaign_id == "4638"
@@ -271,29 +273,44 @@ def test_the_readmes_recipe_with_the_example_seed_converges(
             ("clear", "collections-q3"),
             ("create", "collections-early"),
             ("create", "sales-winback"),
-            ("edit", "survey-nps"),  # its description drifted: an edit
+            # the fields the list cannot show, which no apply recorded yet: sent once
+            ("edit", "blackfriday-2025"),
+            ("edit", "collections-legal"),
+            ("edit", "collections-q3"),
+            ("edit", "collections-q4"),
+            ("edit", "sales-upsell-w1"),
+            ("edit", "survey-nps"),  # its description drifted too
             ("start", "collections-early"),
             ("start", "collections-q4"),
         ]
-        # fields the list cannot show have no last-applied record yet: said, not changed
-        assert {w.kind for w in plan.warnings} == {"unverifiable", "unmanaged"}
+        assert {w.kind for w in plan.warnings} == {"unmanaged"}
+        state = ["--state-dir", str(tmp_path)]
         for args, code in (
-            (["apply", EXAMPLE, "--auto-approve", "--state-dir", str(tmp_path)], 0),
-            (["plan", EXAMPLE, "--detailed-exitcode", "--no-color"], 0),
+            (["apply", EXAMPLE, "--auto-approve", *state], 0),
+            (["plan", EXAMPLE, "--detailed-exitcode", "--no-color", *state], 0),
         ):
             assert exit_code(args) == code, capsys.readouterr()
     assert "No changes." in capsys.readouterr().out
 
 
 @pytest.mark.e2e
-def test_simulate_seed_from_manifest_then_plan_is_no_changes(tmp_path: Path) -> None:
+def test_simulate_seed_from_manifest_then_one_apply_of_unrecorded_fields(tmp_path: Path) -> None:
+    """Live is the manifests, but no apply recorded the fields the list cannot show: the
+    first plan sends them once (edits only), and after that apply: "No changes."."""
     sim = Simulator(tmp_path, ["--port", "0", "--seed-from-manifest", EXAMPLE], "simulator-token")
+    state = ("--state-dir", str(tmp_path / "state"))
     try:
-        result = run_cli("plan", EXAMPLE, "--detailed-exitcode", env=sim.env)
+        first = run_cli("plan", EXAMPLE, "--detailed-exitcode", *state, env=sim.env)
+        applied = run_cli("apply", EXAMPLE, "--auto-approve", *state, env=sim.env)
+        again = run_cli("plan", EXAMPLE, "--detailed-exitcode", *state, env=sim.env)
     finally:
         assert sim.stop() == 0
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No changes." in result.stdout
+    assert first.returncode == 2, first.stdout + first.stderr
+    changed = [line.split()[1] for line in first.stdout.splitlines() if line.startswith("  ~ ")]
+    assert changed and set(changed) == {"edit"} and "not recorded →" in first.stdout
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "No changes." in again.stdout
 
 
 def test_a_state_file_of_an_older_simulator_is_a_clear_error(tmp_path: Path) -> None:

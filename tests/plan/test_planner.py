@@ -71,7 +71,9 @@ def test_started_desired_on_stopped_live_is_a_start_with_its_id() -> None:
 def test_stopped_desired_on_started_live_is_a_stop() -> None:
     plan = make_plan(desired(camp("a", "stopped")), [lc("11", "a", STARTED, 3)])
     assert steps(plan) == [("stop", "a", "11")]
-    assert plan.actions[0].reason == "live Started, desired stopped"
+    assert plan.actions[0].reason == (
+        "desired stopped; stops live campaign 'a' (id 11, Started, 3 records)"
+    )
 
 
 def test_cleared_on_started_with_records_is_stop_then_clear() -> None:

@@ -137,7 +137,7 @@ def test_a_token_in_a_plan_value_is_redacted_in_the_saved_file(tmp_path: Path) -
     token = Secret("tok-0e1d2c3b4a")  # what the client holds while planning
     plan = replace(
         four_kinds(),
-        warnings=(Finding(FindingKind.UNVERIFIABLE, f"live 'x {token.reveal()}'", "a"),),
+        warnings=(Finding(FindingKind.UNMANAGED, f"live 'x {token.reveal()}'", "a"),),
     )
     path = tmp_path / "plan.json"
     write_plan(saved(plan), path, token)

@@ -26,7 +26,7 @@ def document(plan: Plan) -> dict[str, object]:
 
 
 def four_kinds() -> Plan:
-    """One of each state action (6 API calls), an unverifiable-field warning and an
+    """One of each state action (6 API calls), a recorded field that needs nothing, and an
     unmanaged warning."""
     d = Desired(
         Operation(unmanaged=Unmanaged.WARN),
@@ -39,7 +39,7 @@ def four_kinds() -> Plan:
         LiveCampaign("40", "old-leads", P, LiveStatus.STARTED, 40, "was"),
         LiveCampaign("41", "stray", P, LiveStatus.STOPPED, 0),
     ]
-    return make_plan(d, live)
+    return make_plan(d, live, record={"40": {"enable_edition": True}})
 
 
 def with_error() -> Plan:

@@ -27,7 +27,7 @@ def test_json_is_the_plan_document_and_validates_against_the_schema() -> None:
         "stop": 1, "delete": 0, "clear": 1, "create": 1, "edit": 0, "speed": 0, "start": 1
     }  # fmt: skip
     assert data["api_calls"] == 6
-    assert {w["kind"] for w in data["warnings"]} == {"unverifiable", "unmanaged"}
+    assert {w["kind"] for w in data["warnings"]} == {"unmanaged"}
     assert Plan.from_dict(data) == plan
 
 

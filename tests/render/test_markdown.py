@@ -9,9 +9,12 @@ from .plans import empty, four_kinds, many_creates, with_error
 def test_summary_table_and_findings() -> None:
     md = render_markdown(four_kinds())
     assert "**Plan: 1 to create, 1 to start, 1 to stop, 1 to clear. 6 API calls.**" in md
-    assert "| `-` | clear | old-leads | preview | 40 | live 40 records, desired cleared |" in md
+    assert (
+        "| `-` | clear | old-leads | preview | 40 | desired cleared; deletes the records of "
+        "live campaign 'old-leads' (id 40, Started, 40 records) |"
+    ) in md
     assert "| `+` | create | new-leads | preview | (new) | not live, desired started |" in md
-    assert "| `?` | warning: unverifiable | old-leads |" in md
+    assert "| `?` | warning: unmanaged | stray |" in md
     assert "<details>" in md and '"campaign_name": "new-leads"' in md and "</details>" in md
 
 

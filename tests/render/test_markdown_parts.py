@@ -72,7 +72,7 @@ def test_every_part_repeats_the_table_header_of_a_table_it_continues() -> None:
 
 def test_one_huge_line_cannot_exceed_a_part() -> None:
     plan = Plan(
-        actions=(), warnings=(Finding(FindingKind.UNVERIFIABLE, "d" * 50_000, "x"),), live_total=1
+        actions=(), warnings=(Finding(FindingKind.UNMANAGED, "d" * 50_000, "x"),), live_total=1
     )
     parts = render_markdown_parts(plan, limit=10_000)
     assert all(len(p) <= 10_000 for p in parts)

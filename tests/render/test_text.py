@@ -14,8 +14,13 @@ from .plans import P, empty, field_kinds, four_kinds, with_error
 def test_one_line_per_action_with_symbol_campaign_id_and_reason() -> None:
     text = render_text(four_kinds())
     lines = text.splitlines()
-    assert "  ~ stop   old-leads [preview, id 40]: live Started, desired cleared" in lines
-    assert "  - clear  old-leads [preview, id 40]: live 40 records, desired cleared" in lines
+    # a destructive line names the live campaign it hits: name, id, status, records
+    hit = "live campaign 'old-leads' (id 40, Started, 40 records)"
+    assert f"  ~ stop   old-leads [preview, id 40]: desired cleared; stops {hit}" in lines
+    assert (
+        f"  - clear  old-leads [preview, id 40]: desired cleared; deletes the records of {hit}"
+        in lines
+    )
     assert "  + create new-leads [preview, id (new)]: not live, desired started" in lines
     assert any(line.startswith("  ~ start  new-leads [preview, id (known after") for line in lines)
 
@@ -49,7 +54,6 @@ def test_summary_line() -> None:
 def test_warnings_are_marked_with_question_mark_and_show_both_values() -> None:
     text = render_text(four_kinds())
     assert "Warnings:" in text
-    assert "  ? old-leads: enable_edition: not verifiable from the list" in text
     assert "  ? stray: live campaign 41" in text
 
 

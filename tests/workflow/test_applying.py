@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from reconciler.apply.applier import ApplyReport, Outcome
-from reconciler.apply.lock import OperationLock, default_lock_dir, lock_key
 from reconciler.errors import (
     ApplyError,
     ApplyFailed,
@@ -25,6 +24,7 @@ from reconciler.errors import (
 from reconciler.plan.model import Plan, Thresholds
 from reconciler.plan.saved import plan_document, read_plan
 from reconciler.secret import Secret
+from reconciler.state.flock import OperationLock, default_lock_dir, lock_key
 from reconciler.vocabulary import CampaignType, LiveStatus
 from reconciler.workflow import ApplyOptions, apply_manifests, apply_saved, run_plan
 from tests.apply.fakes import FakeClient, Row

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.apply.lock import OperationLock, default_lock_dir, lock_key
 from reconciler.errors import ApplyError, LockHeld
 from reconciler.secret import Secret
+from reconciler.state.flock import OperationLock, default_lock_dir, lock_key
 
 TOKEN = "tok-lock-SECRET-123"
 
@@ -61,7 +61,7 @@ def test_timeout_waits_then_gives_up(tmp_path: Path) -> None:
 
 def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path: Path) -> None:
     code = (
-        "import os,sys; from reconciler.apply.lock import OperationLock;"
+        "import os,sys; from reconciler.state.flock import OperationLock;"
         f"OperationLock({str(tmp_path)!r}, 'k').acquire(); os.kill(os.getpid(), 9)"
     )
     proc = subprocess.run([sys.executable, "-c", code], check=False)
