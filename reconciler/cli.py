@@ -38,6 +38,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("reconciler.commands.show:show", "Print a saved plan, as plan printed it."),
     "export": ("reconciler.commands.export:export", "Write the live campaigns as manifests."),
     "init": ("reconciler.commands.init:init", "Create a GitOps repository of manifests."),
+    "state": ("reconciler.commands.state:state", "Read and change the operation's state."),
+    "import": ("reconciler.commands.import_:import_", "Bind a manifest campaign to a live id."),
+    "history": ("reconciler.commands.history:history", "Show the last applies, from the state."),
     "simulate": ("reconciler.commands.simulate:simulate", "Serve a local wolkvox API simulator."),
     "demo": ("reconciler.commands.demo:demo", "Plan and apply against a simulator, offline."),
 }

@@ -71,9 +71,15 @@ def test_every_command_has_a_page_naming_each_option(name: str) -> None:
     module_name, attr = COMMANDS[name][0].split(":")
     command = getattr(importlib.import_module(module_name), attr)
     assert isinstance(command, click.Command)
+    commands = [command]
+    if isinstance(command, click.Group):  # `state`: each subcommand, named and documented
+        commands += list(command.commands.values())
+        absent = [f"`{name} {sub}`" for sub in command.commands if f"{name} {sub}" not in text]
+        assert not absent, f"{page.name} does not document {absent}"
     missing = [
         opt
-        for param in command.params
+        for each in commands
+        for param in each.params
         if isinstance(param, click.Option)
         for opt in param.opts
         if opt.startswith("--") and opt not in text

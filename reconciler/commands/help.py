@@ -88,6 +88,22 @@ Exit codes:
         "wolkvox-reconciler init campaigns-repo --ci github",
         "cd campaigns-repo && git init && wolkvox-reconciler validate manifests/",
     ),
+    "state": _PLAIN_CODES
+    + _example(
+        "wolkvox-reconciler state list manifests/",
+        "wolkvox-reconciler state mv old-name new-name manifests/",
+        "wolkvox-reconciler state migrate --to postgres manifests/",
+    ),
+    "import": _PLAIN_CODES
+    + _example(
+        "wolkvox-reconciler import renewals 5003 manifests/",
+        "wolkvox-reconciler plan manifests/   # renewals is campaign 5003, whatever its name",
+    ),
+    "history": _PLAIN_CODES
+    + _example(
+        "wolkvox-reconciler history manifests/ -n 5",
+        "wolkvox-reconciler history manifests/ --run 3f2a9c1b7e6d",
+    ),
     "show": _PLAIN_CODES
     + _example(
         "wolkvox-reconciler plan manifests/ --out plan.json",
@@ -100,6 +116,10 @@ VERBOSE: dict[str, str] = {
     "validate": "Accepted for symmetry: validate makes no API call, so there is nothing to log.",
     "schema": "Accepted for symmetry: schema makes no API call, so there is nothing to log.",
     "show": "Accepted for symmetry: show reads a file and makes no API call.",
+    "state": "Accepted for symmetry: the state commands make no API call.",
+    "history": "Accepted for symmetry: history reads the state and makes no API call.",
+    "import": "Log the one API call (the campaign list that shows the id is live) to "
+    "stderr. The token is never logged.",
     "init": "Log the API call of the export (when a token and endpoint are given); "
     "-vv also each retry wait. The token is never logged.",
     "export": "Log the one API call (the campaign list: api, status, duration) to stderr; "

@@ -35,6 +35,14 @@ __all__ = ["init"]
     help="The variable holding the token: when it is set and an endpoint is known, "
     "manifests/ is exported from the live campaigns.",
 )
+@click.option(
+    "--state",
+    "state_backend",
+    type=click.Choice(["local", "postgres"]),
+    envvar="WOLKVOX_STATE",
+    help="Where to bind the exported campaigns by id: local (manifests/.wolkvox-reconciler/) "
+    "or postgres (its URL in WOLKVOX_STATE_URL). Env: WOLKVOX_STATE.",
+)
 @endpoint_option
 @timeout_option
 @verbose_option("init")
@@ -43,6 +51,7 @@ def init(
     ci: str,
     server: str | None,
     token_env: str,
+    state_backend: str | None,
     endpoint: str | None,
     timeout: float,
     verbose: int,
@@ -54,11 +63,16 @@ def init(
     from ..export.scaffold import scaffold_files, write_scaffold
     from ..workflow.exporting import export_live
 
-    manifest = None
+    manifest = exported = None
     if os.environ.get(token_env) and (endpoint or server):
-        files = export_live(endpoint=endpoint, server=server, token_env=token_env, timeout=timeout)
-        manifest = files["campaigns.yaml"]
+        exported = export_live(
+            endpoint=endpoint, server=server, token_env=token_env, timeout=timeout
+        )
+        manifest = exported.files["campaigns.yaml"]
     written = write_scaffold(Path(directory), scaffold_files(ci, manifest))
+    if exported is not None:
+        count, where = exported.bind(state_backend, Path(directory, "manifests"))
+        click.echo(f"Bound {count} campaigns by id in the state ({where}).")
     click.echo(f"Created {len(written)} files in {directory}:")
     for path in written:
         click.echo(f"  {path.relative_to(directory)}")
