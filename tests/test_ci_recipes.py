@@ -140,8 +140,8 @@ def test_the_recipes_install_this_release_and_the_action_its_own_checkout() -> N
     from reconciler import __version__ as version
 
     for path in (GITHUB, GITLAB):
-        assert f'RECONCILER: "wolkvox-reconciler=={version}"' in path.read_text()
-    assert 'pip install "$ACTION_PATH"' in ACTION.read_text()
+        assert f'RECONCILER: "wolkvox-reconciler[postgres]=={version}"' in path.read_text()
+    assert 'pip install "$ACTION_PATH[postgres]"' in ACTION.read_text()
     assert "ACTION_PATH: ${{ github.action_path }}" in ACTION.read_text()
 
 

@@ -37,7 +37,8 @@ def test_the_installed_metadata_reads_the_one_version_source() -> None:
 def test_every_pinned_version_is_the_package_version(name: str) -> None:
     versions = set(re.findall(r"@v(\d+\.\d+\.\d+)", (ROOT / name).read_text()))
     versions |= set(re.findall(r"(?:rev|default): v(\d+\.\d+\.\d+)", (ROOT / name).read_text()))
-    versions |= set(re.findall(r"wolkvox-reconciler==(\d+\.\d+\.\d+)", (ROOT / name).read_text()))
+    text = (ROOT / name).read_text()
+    versions |= set(re.findall(r"wolkvox-reconciler(?:\[[\w,]+\])?==(\d+\.\d+\.\d+)", text))
     assert versions == {reconciler.__version__}, name
 
 

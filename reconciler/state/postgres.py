@@ -17,6 +17,7 @@ password masked.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -129,6 +130,13 @@ class PostgresState:
         """The tables, made once (under an advisory lock: two first runs may race), and
         the format check."""
         url_env = self.url_env
+        with self._db("read where the tables are"):
+            where = self._conn.execute("SELECT current_database(), current_schema()").fetchone()
+        # advisory locks are per database, the tables per schema: the lock names both, so
+        # that two states in one database (two schemas) never block each other
+        digest = hashlib.sha256(f"{self.key}|{where[0]}|{where[1]}".encode()).hexdigest()
+        #: this operation's advisory lock: a positive bigint
+        self.lock_number = int(digest[:15], 16)
         with self._db("create the tables"), self._conn.transaction():
             self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             for statement in _DDL:
@@ -270,7 +278,7 @@ class _AdvisoryLock:
         self.operation = operation
         self.took_over: str | None = None
         self._conn: Any = None
-        self._number = int(state.key[:15], 16)  # a positive bigint
+        self._number = state.lock_number
 
     def acquire(self, timeout: float) -> _AdvisoryLock:
         import os

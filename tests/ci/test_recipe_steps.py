@@ -45,6 +45,8 @@ SEED = {
 }
 EXPRESSIONS = {
     "secrets.WOLKVOX_TOKEN": TOKEN,
+    "secrets.WOLKVOX_STATE_URL": "",
+    "secrets.WOLKVOX_STATE_URL != '' && 'postgres' || 'local'": "local",
     "github.token": FORGE_TOKEN,
     "github.event.pull_request.number": PR,
     "github.workflow": "campaigns",
@@ -59,7 +61,7 @@ def steps(job: str) -> dict[str, tuple[str, dict[str, str]]]:
         if "run" in step and "name" in step:
             env = {**workflow["env"], **step.get("env", {})}
             resolved = {
-                k: re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: EXPRESSIONS[m[1]], str(v))
+                k: re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: EXPRESSIONS[m[1]], str(v))
                 for k, v in env.items()
             }
             out[step["name"]] = (step["run"], resolved)

@@ -115,7 +115,9 @@ def test_a_killed_apply_s_lock_is_free_within_a_second(
         )
 
     probe = state()
-    victim = popen(["apply", str(path), "--auto-approve"], {**sim.env, **backend})
+    victim = popen(
+        ["apply", str(path), "--auto-approve", "--lock-timeout", "30s"], {**sim.env, **backend}
+    )
     deadline = time.monotonic() + 30
     while True:  # until the victim holds the lock
         try:
