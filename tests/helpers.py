@@ -296,3 +296,20 @@ def row(cid: str, name: str, type: str, status: str, records: int, desc: str) ->
         "records": records,
         "campaign_description": desc,
     }
+
+
+def client_for(
+    operation: Any,
+    *,
+    endpoint: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """The client a command makes for `operation`: the target resolved as every command
+    resolves it (`--endpoint` over `operation.server`, the token from `token_env`), then
+    `WolkvoxClient(base_url, token, **kwargs)`."""
+    from reconciler.client import WolkvoxClient
+    from reconciler.workflow.target import resolve_target
+
+    target = resolve_target(operation, endpoint, environ)
+    return WolkvoxClient(target.base_url, target.token, **kwargs)

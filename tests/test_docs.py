@@ -4,8 +4,8 @@ command of the CLI has a page naming each of its options."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +88,9 @@ def test_every_command_has_a_page_naming_each_option(name: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("mkdocs") is None, reason="mkdocs is in the docs extra")
+@pytest.mark.skipif(
+    importlib.util.find_spec("mkdocs") is None, reason="mkdocs is in the docs extra"
+)
 def test_mkdocs_builds_strictly(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],

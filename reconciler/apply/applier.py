@@ -141,11 +141,6 @@ class ApplyReport:
     def skipped(self) -> list[Outcome]:
         return self._with("skipped")
 
-    @property
-    def ok(self) -> bool:
-        """Every action done: the live state is now what the plan wanted."""
-        return all(o.status == "done" for o in self.outcomes)
-
 
 def apply_plan(
     plan: Plan,

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from ..fields import LISTED_IF_SENT
 from ..vocabulary import CampaignType, LiveStatus
 
 __all__ = ["LiveCampaign"]
@@ -41,7 +42,7 @@ class LiveCampaign:
             "records": self.records,
             "description": self.description,
         }
-        for key in ("speed", "turbo_dial", "skill_id"):
+        for key in LISTED_IF_SENT:  # `fields.py`: shown only when the server sends them
             if getattr(self, key) is not None:
                 seen[key] = getattr(self, key)
         return seen

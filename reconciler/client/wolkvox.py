@@ -15,12 +15,10 @@ from typing import Any, TypeVar
 import httpx
 
 from ..errors import ApiError, BadRequest, ConfigError, OutcomeUnknown, ProtocolError
-from ..manifest.desired import Operation
-from ..secret import Secret, token_from_env
+from ..secret import Secret
 from ..vocabulary import RESULTS, CampaignType
 from . import answers
 from .answers import BadAnswer, Skill, TokenInfo
-from .endpoint import base_url_for
 from .live import LiveCampaign
 from .request import GONE_ON_RETRY, Call, campaign_label
 from .retry import RetryPolicy, send_with_retries
@@ -101,23 +99,6 @@ class WolkvoxClient:
             max_in_flight=max_in_flight,
             transport=transport,
         )
-
-    @classmethod
-    def for_operation(
-        cls,
-        operation: Operation,
-        *,
-        endpoint: str | None = None,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> WolkvoxClient:
-        """The client for `operation`: `endpoint` (from `--endpoint` / `WOLKVOX_ENDPOINT`)
-        wins over `operation.server`; the token comes from `operation.token_env`. Every
-        configuration error is raised here, before any request. `kwargs` are those of the
-        constructor (`retry=RetryPolicy(...)`, `timeout=`, `max_in_flight=`…)."""
-        base_url = base_url_for(operation, endpoint)
-        token = token_from_env(operation.token_env, None if environ is None else dict(environ))
-        return cls(base_url, token, **kwargs)
 
     @property
     def retries(self) -> int:

@@ -23,7 +23,6 @@ __all__ = [
     "state_options",
     "threshold_options",
     "timeout_option",
-    "verbose_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,16 +56,6 @@ def _from_env(param: click.Parameter | None, ctx: click.Context | None) -> str:
         return ""
     names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar)
     return f" (from {' / '.join(names)})"
-
-
-def verbose_option(f: F) -> F:
-    return click.option(
-        "-v",
-        "--verbose",
-        count=True,
-        help="Log every API call (method, api, campaign id, status, duration) to stderr. "
-        "The token is never logged.",
-    )(f)
 
 
 def color_option(f: F) -> F:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import Location
+from ..fields import OPTION_KEYS
 from ..state.model import StateConfig
 from ..vocabulary import AMD_COUNTRIES, CampaignType, DesiredState, Unmanaged
 
@@ -17,7 +18,6 @@ __all__ = [
     "CREATE_OPTION_KEYS",
     "OPTION_KEYS",
     "STATE_URL_ENV",
-    "UNOBSERVABLE",
     "Campaign",
     "Desired",
     "Operation",
@@ -25,21 +25,8 @@ __all__ = [
     "desired_value",
 ]
 
-#: The option labels a manifest may declare (edit_campaign's `optional_labels`).
-OPTION_KEYS: tuple[str, ...] = tuple(f"opt{i}" for i in range(13))
 #: The ones the create call accepts too (opt0 is set by an edit after the create).
 CREATE_OPTION_KEYS: tuple[str, ...] = OPTION_KEYS[1:]
-#: Fields the campaign list never shows: known only from what apply sent (the last-applied
-#: record), never compared with live.
-UNOBSERVABLE: tuple[str, ...] = (
-    "start_time",
-    "end_time",
-    "enable_edition",
-    "amd",
-    "routing_recall",
-    "dial_order",
-    *(f"options.{key}" for key in OPTION_KEYS),
-)
 
 
 @dataclass(frozen=True)
@@ -113,13 +100,9 @@ class Desired:
 
 
 def _hhmmss(time_text: str) -> str:
-    """ "08:00" or "08:00:00" → "080000", the form sent to the create call."""
-    if not time_text:
-        return ""
-    parts = time_text.split(":")
-    if len(parts) == 2:
-        parts.append("00")
-    return "".join(p.zfill(2) for p in parts)
+    """ "08:00:00" (as the loader normalises every time) → "080000", the form sent to the
+    create call; "" stays ""."""
+    return time_text.replace(":", "")
 
 
 def create_params(campaign: Campaign) -> dict[str, str]:

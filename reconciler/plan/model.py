@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from ..errors import PlanError, UnsafePlan
+from ..fields import SEEN
 from ..vocabulary import CampaignType
 from .safety import Thresholds
 
@@ -56,11 +57,6 @@ class ActionKind(str, Enum):
     @property
     def symbol(self) -> str:
         return _SYMBOLS[self.value]
-
-    @property
-    def irreversible(self) -> bool:
-        """What cannot be undone: deleted campaigns and cleared records are gone."""
-        return self in (ActionKind.DELETE, ActionKind.CLEAR)
 
 
 _SYMBOLS = {
@@ -123,15 +119,6 @@ class Action:
     def sort_key(self) -> tuple[int, str, str]:
         return (self.kind.phase, self.campaign, self.campaign_id or "")
 
-    def depends_on(self, other: Action) -> bool:
-        """An action on a campaign created in this run depends on that create."""
-        return (
-            self.kind is not ActionKind.CREATE
-            and self.campaign_id is None
-            and other.kind is ActionKind.CREATE
-            and other.campaign == self.campaign
-        )
-
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "action": self.kind.value,
@@ -187,12 +174,6 @@ class Finding:
         )
 
 
-#: the live facts a fingerprint's `seen` lists, in this order (null: not listed)
-SEEN_FIELDS = (
-    "name", "type", "status", "records", "description", "speed", "turbo_dial", "skill_id",
-)  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     """What the plan saw of one campaign it manages: its live id and digest, or None for
@@ -220,15 +201,15 @@ class Fingerprint:
         }
         facts = self.facts()
         if facts is not None:  # a list in a fixed order: 100,000 of them add up
-            data["seen"] = [facts.get(name) for name in SEEN_FIELDS]
+            data["seen"] = [facts.get(name) for name in SEEN]
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fingerprint:
         seen = data.get("seen")
         facts = None
-        if isinstance(seen, list) and len(seen) == len(SEEN_FIELDS):
-            facts = {k: v for k, v in zip(SEEN_FIELDS, seen, strict=True) if v is not None}
+        if isinstance(seen, list) and len(seen) == len(SEEN):
+            facts = {k: v for k, v in zip(SEEN, seen, strict=True) if v is not None}
         return cls(data["campaign"], data.get("campaign_id"), data.get("digest"), facts)
 
 
@@ -259,10 +240,6 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.actions)
-
-    @property
-    def applyable(self) -> bool:
-        return not self.errors
 
     @property
     def api_calls(self) -> int:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..plan.diff import from_vendor
+from ..fields import from_vendor
 from ..plan.model import Action, ActionKind
 from .backend import StateBackend
 from .model import Binding, Snapshot, now

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 import respx
 
-from reconciler.client import WolkvoxClient, display_endpoint, endpoint_base_url
+from reconciler.client import display_endpoint, endpoint_base_url
 from reconciler.client.endpoint import base_url_for
 from reconciler.errors import ConfigError
 from reconciler.manifest.desired import Operation
 from reconciler.workflow import resolve_target
 from tests.client.helpers import TOKEN, answer
+from tests.helpers import client_for
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,7 @@ from tests.client.helpers import TOKEN, answer
 )
 def test_endpoint_becomes_the_api_base_url(endpoint: str, base_url: str) -> None:
     assert endpoint_base_url(endpoint) == base_url
-    client = WolkvoxClient.for_operation(
-        Operation(server="9"), endpoint=endpoint, environ={"WOLKVOX_TOKEN": TOKEN}
-    )
+    client = client_for(Operation(server="9"), endpoint=endpoint, environ={"WOLKVOX_TOKEN": TOKEN})
     with client:
         assert client.base_url == base_url
 
@@ -52,9 +51,7 @@ def test_endpoint_becomes_the_api_base_url(endpoint: str, base_url: str) -> None
 )
 def test_a_bad_endpoint_is_a_config_error_naming_it(endpoint: str) -> None:
     with pytest.raises(ConfigError) as info:
-        WolkvoxClient.for_operation(
-            Operation(), endpoint=endpoint, environ={"WOLKVOX_TOKEN": TOKEN}
-        )
+        client_for(Operation(), endpoint=endpoint, environ={"WOLKVOX_TOKEN": TOKEN})
     assert repr(endpoint) in str(info.value)
 
 
@@ -62,9 +59,7 @@ def test_without_endpoint_the_operation_server_is_used(api: respx.MockRouter) ->
     route = api.get("https://wv0036.wolkvox.com/api/v2/information.php").mock(
         return_value=answer(200, data=[])
     )
-    with WolkvoxClient.for_operation(
-        Operation(server="0036"), environ={"WOLKVOX_TOKEN": TOKEN}
-    ) as client:
+    with client_for(Operation(server="0036"), environ={"WOLKVOX_TOKEN": TOKEN}) as client:
         assert client.list_campaigns() == []
     assert route.call_count == 1
 
@@ -77,13 +72,13 @@ def test_a_blank_override_leaves_the_operation_server(blank: str | None) -> None
 @pytest.mark.parametrize("server", ["00/36", "a b", "x?y", "wv#1"])
 def test_a_bad_operation_server_is_a_config_error_naming_it(server: str) -> None:
     with pytest.raises(ConfigError, match=r"invalid operation\.server") as info:
-        WolkvoxClient.for_operation(Operation(server=server), environ={"WOLKVOX_TOKEN": TOKEN})
+        client_for(Operation(server=server), environ={"WOLKVOX_TOKEN": TOKEN})
     assert repr(server) in str(info.value)
 
 
 def test_no_endpoint_and_no_server_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="no API endpoint"):
-        WolkvoxClient.for_operation(Operation(), environ={"WOLKVOX_TOKEN": TOKEN})
+        client_for(Operation(), environ={"WOLKVOX_TOKEN": TOKEN})
 
 
 @pytest.mark.parametrize(

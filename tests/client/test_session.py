@@ -27,6 +27,7 @@ from tests.client.helpers import (
     only_request,
     vendor_error,
 )
+from tests.helpers import client_for
 
 
 class InFlight:
@@ -131,7 +132,7 @@ def test_calls_is_exact_under_threads(
 def test_the_token_comes_from_the_variable_the_operation_names(api: respx.MockRouter) -> None:
     route = api.put(CAMPAIGN_URL).mock(return_value=answer(202))
     environ = {"WOLKVOX_TOKEN": "the-wrong-one", "OPS_TOKEN": TOKEN}
-    with WolkvoxClient.for_operation(
+    with client_for(
         Operation(token_env="OPS_TOKEN"), endpoint="http://wolkvox.test", environ=environ
     ) as client:
         client.start(CampaignType.PREVIEW, "1")
@@ -144,7 +145,7 @@ def test_a_missing_token_is_a_config_error_before_any_call(
 ) -> None:
     api.route().mock(return_value=answer(200, data=[]))
     with pytest.raises(ConfigError, match="OPS_TOKEN"):
-        WolkvoxClient.for_operation(
+        client_for(
             Operation(token_env="OPS_TOKEN"), endpoint="http://wolkvox.test", environ=environ
         )
     assert api.calls.call_count == 0
@@ -194,8 +195,8 @@ def test_a_nonsense_timeout_is_a_config_error(timeout: Any) -> None:
         WolkvoxClient(BASE, Secret(TOKEN), timeout=timeout)
 
 
-def test_for_operation_passes_options_through(api: respx.MockRouter) -> None:
-    with WolkvoxClient.for_operation(
+def test_the_client_takes_its_options(api: respx.MockRouter) -> None:
+    with client_for(
         Operation(),
         endpoint="http://wolkvox.test",
         environ={"WOLKVOX_TOKEN": TOKEN},

@@ -29,7 +29,7 @@ from reconciler.errors import (
 from reconciler.manifest.desired import Campaign, Operation, create_params
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType, DesiredState, LiveStatus
-from tests.helpers import Simulator
+from tests.helpers import Simulator, client_for
 
 pytestmark = pytest.mark.e2e
 
@@ -59,9 +59,7 @@ Start = Callable[..., Simulator]
 
 def connect(sim: Simulator, **kwargs: Any) -> WolkvoxClient:
     kwargs.setdefault("backoff", 0.01)
-    return WolkvoxClient.for_operation(
-        Operation(server="never-used"), endpoint=sim.url, environ=sim.env, **kwargs
-    )
+    return client_for(Operation(server="never-used"), endpoint=sim.url, environ=sim.env, **kwargs)
 
 
 @pytest.fixture
@@ -107,7 +105,7 @@ def test_create_start_stop_clear_round_trip(client: WolkvoxClient) -> None:
         state=DesiredState.STARTED,
         description="Winter",
         skill_id="12",
-        start_time="08:00",
+        start_time="08:00:00",
         end_time="18:00:00",
         options={"opt1": "north", "opt12": "last"},
         enable_edition=True,
@@ -286,7 +284,7 @@ def free_port() -> int:
 
 def test_nothing_listening_is_transient_and_uses_no_quota() -> None:
     endpoint = f"http://127.0.0.1:{free_port()}"
-    with WolkvoxClient.for_operation(
+    with client_for(
         Operation(), endpoint=endpoint, environ={"WOLKVOX_TOKEN": "t0k3n"}, retries=2, backoff=0
     ) as client:
         with pytest.raises(TransientError, match="could not connect"):
