@@ -7,7 +7,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -159,7 +159,7 @@ def threshold_options(f: F) -> F:
         show_default=True,
         help="Safety: no plan that clears the records of more campaigns than this.",
     )(g)
-    return g
+    return cast(F, g)
 
 
 def state_options(f: F) -> F:

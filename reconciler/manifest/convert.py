@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ..errors import Problem
 from .converted import Converted, JsonPath, join
@@ -62,7 +62,7 @@ def convert(
 def _child_schema(schema: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     props = schema.get("properties", {})
     if key in props:
-        return props[key]
+        return cast("Mapping[str, Any]", props[key])
     extra = schema.get("additionalProperties")
     return extra if isinstance(extra, dict) else {}
 

@@ -78,7 +78,7 @@ def test_repeated_applies_converge_and_never_duplicate(
     )
     wanted = {c.name for c in desired.campaigns}
 
-    def live_now() -> list:  # type: ignore[type-arg]
+    def live_now() -> list:
         return [r.live() for r in client.rows.values()]
 
     for _ in range(80):

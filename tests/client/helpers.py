@@ -21,7 +21,7 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
-def body(code: Any = 202, msg: str = "ok", error: Any = None, **extra: Any) -> dict[str, Any]:
+def body(code: Any = 202, msg: Any = "ok", error: Any = None, **extra: Any) -> dict[str, Any]:
     return {"code": code, "error": error, "msg": msg, **extra}
 
 

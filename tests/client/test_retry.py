@@ -56,8 +56,9 @@ def call_once(api: respx.MockRouter, client: WolkvoxClient, name: str, side: lis
     """Mock the call `name` with the answers `side`, then make it."""
     if name in ("list", "token_info", "skills"):
         route = api.get(LIST_URL).mock(side_effect=side)
-        {"list": client.list_campaigns, "token_info": client.token_info,
-         "skills": client.skills}[name]()  # fmt: skip
+        calls: dict[str, Callable[[], object]] = {"list": client.list_campaigns,
+            "token_info": client.token_info, "skills": client.skills}  # fmt: skip
+        calls[name]()
         return route
     method = {"start": api.put, "stop": api.put, "edit": api.put, "speed": api.put}
     route = method.get(name, api.delete)(CAMPAIGN_URL).mock(side_effect=side)

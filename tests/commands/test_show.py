@@ -12,6 +12,7 @@ from reconciler.cli import cli
 from reconciler.client.live import LiveCampaign
 from reconciler.manifest import load
 from reconciler.manifest.desired import Operation
+from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
 from reconciler.plan.saved import SavedPlan, plan_document, write_plan
 from reconciler.render import render_json, render_markdown, render_text
@@ -46,15 +47,15 @@ def saved(tmp_path: Path) -> tuple[Path, object]:
     return path, plan
 
 
-def test_show_renders_each_format_as_the_renderers_do(saved: tuple[Path, object]) -> None:
+def test_show_renders_each_format_as_the_renderers_do(saved: tuple[Path, Plan]) -> None:
     path, plan = saved
-    assert show_plan(path, "text") == render_text(plan)  # type: ignore[arg-type]
+    assert show_plan(path, "text") == render_text(plan)
     document = plan_document(
         SavedPlan(plan, Operation(), paths=(str(path.parent / "m.yaml"),)), TOKEN
-    )  # type: ignore[arg-type]
+    )
     assert show_plan(path, "json") == render_json(document)
     assert show_plan(path, "json") == path.read_text()  # the saved file, byte for byte
-    assert show_plan(path, "markdown").rstrip("\n") == render_markdown(plan).rstrip("\n")  # type: ignore[arg-type]
+    assert show_plan(path, "markdown").rstrip("\n") == render_markdown(plan).rstrip("\n")
 
 
 def test_show_needs_no_token_and_no_endpoint(saved: tuple[Path, object]) -> None:

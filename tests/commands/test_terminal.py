@@ -15,7 +15,7 @@ def test_a_second_interrupt_exits_at_once_without_waiting_for_calls_in_flight(
     def fake_exit(code: int) -> None:
         raise SystemExit(code)
 
-    monkeypatch.setattr(terminal.os, "_exit", fake_exit)
+    monkeypatch.setattr("reconciler.commands.terminal.os._exit", fake_exit)
     event = threading.Event()
     before = signal.getsignal(signal.SIGINT)
     with terminal._stop_on_signals(event):

@@ -214,7 +214,7 @@ _VALUES = {
 def _value(draw: st.DrawFn, key: str) -> str:
     good, bad = _VALUES[key]
     if not good or draw(st.integers(0, 9)) == 0:
-        return draw(st.sampled_from(bad)) if bad and draw(st.booleans()) else draw(_ODD)
+        return draw(st.sampled_from(bad)) if bad and draw(st.booleans()) else draw(_ODD)  # type: ignore[arg-type]
     return draw(st.sampled_from(good))
 
 

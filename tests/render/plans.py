@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reconciler.client.live import LiveCampaign
 from reconciler.manifest.desired import Campaign, Desired, Operation
 from reconciler.plan.model import Plan
@@ -20,7 +22,7 @@ def saved(plan: Plan, operation: Operation | None = None) -> SavedPlan:
     return SavedPlan(plan, operation or Operation(unmanaged=Unmanaged.WARN))
 
 
-def document(plan: Plan) -> dict[str, object]:
+def document(plan: Plan) -> dict[str, Any]:
     """The signed JSON document of `plan`, as `plan --json` prints it."""
     return plan_document(saved(plan), TOKEN)
 

@@ -26,7 +26,7 @@ import yaml
 
 from reconciler.errors import LockHeld
 from reconciler.secret import Secret
-from reconciler.state import StateConfig, open_state
+from reconciler.state import StateBackend, StateConfig, open_state
 from reconciler.state.flock import lock_key
 from tests.helpers import CLI, Simulator, row, run_cli
 
@@ -105,7 +105,7 @@ def test_a_killed_apply_s_lock_is_free_within_a_second(
     config = StateConfig(backend["WOLKVOX_STATE"])
     env = {"WOLKVOX_STATE_URL": backend.get("WOLKVOX_STATE_URL", "")}
 
-    def state():  # type: ignore[no-untyped-def]
+    def state() -> StateBackend:
         return open_state(
             config,
             lock_key(Secret(TOKEN)),
