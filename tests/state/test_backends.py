@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.errors import LockHeld, StateError
+from reconciler.errors import LockHeld
 from reconciler.secret import Secret
 from reconciler.state import Binding, StateBackend, StateConfig, open_state
 
@@ -121,91 +121,3 @@ def test_a_token_in_a_vendor_answer_never_reaches_the_state(opener: Opener) -> N
     state.flush()
     text = json.dumps([opener().read().fields, list(opener().entries())])
     assert token.reveal() not in text and "***" in text
-
-
-# -- local ---------------------------------------------------------------------------------
-
-
-def _local(tmp_path: Path) -> StateBackend:
-    return open_state(
-        StateConfig(), "k", state_dir=tmp_path, lock_dir=tmp_path / "locks", environ={}
-    )
-
-
-def test_a_newer_local_format_is_refused_and_a_corrupt_one_located(tmp_path: Path) -> None:
-    (tmp_path / "state-k.json").write_text('{"version": 3, "bindings": {}}')
-    with pytest.raises(StateError, match=r"newer wolkvox-reconciler.*format 3"):
-        _local(tmp_path).read()
-    (tmp_path / "state-k.json").write_text('{"version": 2,\n "bindings": {,}}')
-    with pytest.raises(StateError, match=r"state-k\.json:2:15: the state is not JSON"):
-        _local(tmp_path).read()
-
-
-def test_a_format_1_record_is_migrated_into_the_state(tmp_path: Path) -> None:
-    (tmp_path / "journal.jsonl").write_text(
-        '{"event": "outcome", "result": "done", "action": "create", "campaign": "x", '
-        '"campaign_id": "3"}\n'
-    )
-    legacy = tmp_path / "last-applied-k.json"
-    legacy.write_text('{"version": 1, "campaigns": {"5": {"start_time": "08:00:00"}}}')
-    state = _local(tmp_path)
-    snapshot = state.read()
-    # the record predates the journal's replay: old creates are not bound from it
-    assert snapshot.fields == {"5": {"start_time": "08:00:00"}} and snapshot.bindings == {}
-    state.put_binding(Binding("a", "5"))
-    state.flush()
-    assert not legacy.exists()
-    assert json.loads((tmp_path / "state-k.json").read_text())["version"] == 2
-
-
-def test_creates_the_journal_holds_past_the_state_are_bound_on_read(tmp_path: Path) -> None:
-    """An apply killed after a create's answer was journaled, before the state file was
-    rewritten: the next read binds it all the same (never a second create)."""
-    state = _local(tmp_path)
-    state.put_binding(Binding("kept", "1"))
-    state.flush()
-    with (tmp_path / "journal.jsonl").open("a") as journal:
-        for line in (
-            {"event": "outcome", "result": "done", "action": "create", "campaign": "new",
-             "campaign_id": "2"},
-            {"event": "outcome", "result": "failed", "action": "create", "campaign": "bad",
-             "campaign_id": None},
-            {"event": "outcome", "result": "done", "action": "delete", "campaign": "kept",
-             "campaign_id": "1"},
-        ):  # fmt: skip
-            journal.write(json.dumps(line) + "\n")
-        journal.write('{"event": "outcome", "resu')  # torn by the kill
-    bindings = _local(tmp_path).read().bindings
-    assert {n: b.campaign_id for n, b in bindings.items()} == {"new": "2"}
-    assert bindings["new"].origin == "created"
-
-
-# -- postgres ------------------------------------------------------------------------------
-
-
-def test_no_part_of_the_url_is_in_a_connection_error() -> None:
-    pytest.importorskip("psycopg")
-    url = "postgresql://alice-user:hunter2-pass@127.0.0.1:9/db-of-alice?connect_timeout=2"
-    with pytest.raises(StateError) as refused:
-        open_state(
-            StateConfig("postgres", "MY_URL"),
-            "k",
-            state_dir=".",
-            lock_dir=".",
-            environ={"MY_URL": url},
-        )
-    text = str(refused.value)
-    assert "MY_URL" in text
-    for part in ("alice-user", "hunter2-pass", "db-of-alice", "127.0.0.1", ":9"):
-        assert part not in text
-
-
-def test_a_newer_postgres_format_is_refused(postgres_url: str) -> None:
-    import psycopg
-
-    environ = {"WOLKVOX_STATE_URL": postgres_url}
-    open_state(StateConfig("postgres"), "k", state_dir=".", lock_dir=".", environ=environ).close()
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute("UPDATE wolkvox_meta SET value = '9' WHERE name = 'format'")
-    with pytest.raises(StateError, match=r"newer wolkvox-reconciler.*format 9"):
-        open_state(StateConfig("postgres"), "k", state_dir=".", lock_dir=".", environ=environ)

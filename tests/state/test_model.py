@@ -1,0 +1,34 @@
+"""The state's model: bindings and snapshots read back only as we write them."""
+
+from __future__ import annotations
+
+from reconciler.state.model import FORMAT, Binding, Snapshot
+
+
+def test_a_snapshot_round_trips_through_its_document() -> None:
+    snapshot = Snapshot(
+        bindings={"a": Binding("a", "10", "created", "t1"), "b": Binding("b", "9", "imported")},
+        fields={"10": {"start_time": "08:00:00"}, "9": {}},
+    )
+    document = snapshot.to_document()
+    assert document["version"] == FORMAT
+    assert list(document["campaigns"]) == ["9", "10"]  # ids in numeric order
+    assert Snapshot.from_document(document) == snapshot
+    assert snapshot.name_of("9") == "b" and snapshot.name_of("11") is None
+    assert not snapshot.is_empty() and Snapshot().is_empty()
+
+
+def test_entries_that_are_not_ours_are_dropped() -> None:
+    document = {
+        "bindings": {
+            "ok": {"id": "5", "origin": "who-knows", "since": 3},
+            "no-id": {"origin": "created"},
+            "bad-id": {"id": "5x"},
+            "long-id": {"id": "1" * 19},
+            "not-a-dict": "7",
+        },
+        "campaigns": {"7": {"a": 1}, "x": {"b": 2}, "8": "nope"},
+    }
+    snapshot = Snapshot.from_document(document)
+    assert snapshot.bindings == {"ok": Binding("ok", "5", "matched", "")}
+    assert snapshot.fields == {"7": {"a": 1}}
