@@ -97,3 +97,14 @@ def test_no_module_is_over_about_400_lines() -> None:
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}  # fmt: skip
     assert not long, long
     assert len((PACKAGE / "commands" / "apply.py").read_text().splitlines()) <= 155
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if p.name != "__init__.py"],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_every_module_has_its_mirrored_test_file(path: Path) -> None:
+    rel = path.relative_to(PACKAGE)
+    mirrored = PACKAGE.parent / "tests" / rel.parent / f"test_{rel.stem}.py"
+    assert mirrored.is_file(), f"{rel} has no {mirrored.relative_to(PACKAGE.parent)}"

@@ -73,33 +73,6 @@ def test_export_prints_to_stdout_and_needs_a_token(
     assert "Traceback" not in no_token.stderr
 
 
-def test_init_with_a_token_exports_and_plans_to_no_changes(
-    simulator: Callable[..., Simulator], tmp_path: Path
-) -> None:
-    sim = simulator(seed())
-    repo = tmp_path / "repo"
-    result = run_cli("init", str(repo), "--ci", "gitlab", env=sim.env)
-    assert result.returncode == 0, result.stderr
-    assert (repo / ".gitlab-ci.yml").is_file() and (repo / ".pre-commit-config.yaml").is_file()
-    assert ".wolkvox-reconciler/" in (repo / ".gitignore").read_text()
-    assert "Next steps" in (repo / "README.md").read_text()
-    planned = run_cli("plan", str(repo / "manifests"), "--detailed-exitcode", env=sim.env)
-    assert planned.returncode == 0, planned.stdout + planned.stderr
-
-
-def test_init_without_a_token_writes_a_valid_example_and_never_overwrites(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    result = run_cli("init", str(repo))
-    assert result.returncode == 0, result.stderr
-    assert (repo / ".github" / "workflows" / "campaigns.yml").is_file()
-    valid = run_cli("validate", str(repo / "manifests"))
-    assert valid.returncode == 0, valid.stderr
-    readme = (repo / "README.md").read_text()
-    again = run_cli("init", str(repo))
-    assert again.returncode == 1 and "not empty" in again.stderr
-    assert (repo / "README.md").read_text() == readme
-
-
 def test_the_scaffolded_pre_commit_config_validates_the_manifests(tmp_path: Path) -> None:
     import subprocess
     import sys

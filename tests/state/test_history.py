@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reconciler.state.history import runs
 
 
 def test_each_run_says_who_when_which_digest_and_what_came_of_it() -> None:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"run": "r1", "time": "t0", "event": "run-start", "who": "ana@ci", "mode": "manifests",
          "digest": "0123456789abcdef", "actions": 2},
         {"run": "r1", "time": "t1", "event": "attempt", "campaign": "a"},

@@ -1,0 +1,59 @@
+"""After a create with no usable answer: find what it made, never send it again."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from reconciler.apply.recovery import find_created, recheck_waits_within
+from reconciler.client.live import LiveCampaign
+from reconciler.errors import OutcomeUnknown, QuotaExhausted
+from reconciler.plan.model import Action, ActionKind
+from reconciler.vocabulary import CampaignType, LiveStatus
+
+P = CampaignType.PREVIEW
+CREATE = Action(ActionKind.CREATE, "new", P, None, "")
+LOST = OutcomeUnknown("timed out", call="create_campaign", campaign="new")
+
+
+class Lists:
+    def __init__(self, *answers: object) -> None:
+        self.answers = list(answers)
+
+    def list_campaigns(self) -> list[LiveCampaign]:
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+
+def live(*rows: tuple[str, str]) -> list[LiveCampaign]:
+    return [LiveCampaign(cid, name, P, LiveStatus.STOPPED, 0) for cid, name in rows]
+
+
+def test_the_waits_double_from_a_second_and_add_up_to_the_total() -> None:
+    assert recheck_waits_within(15) == (1.0, 2.0, 4.0, 8.0)
+    assert recheck_waits_within(0) == (0.0,)
+    assert sum(recheck_waits_within(10)) == 10
+
+
+def test_a_campaign_that_appears_with_the_name_is_adopted_a_known_one_never() -> None:
+    lists = Lists(live(("1", "new")), live(("1", "new"), ("2", "new")))
+    found = find_created(lists, CREATE, LOST, frozenset({"1"}), (0.0, 0.0), threading.Event())
+    assert found == "2"
+
+
+def test_two_that_appear_are_not_guessed_and_none_is_outcome_unknown() -> None:
+    two = Lists(live(("2", "new"), ("3", "new")))
+    with pytest.raises(OutcomeUnknown, match="refusing to guess"):
+        find_created(two, CREATE, LOST, frozenset(), (0.0,), threading.Event())
+    none = Lists(live(), live())
+    with pytest.raises(OutcomeUnknown, match="Not sending the create again"):
+        find_created(none, CREATE, LOST, frozenset(), (0.0, 0.0), threading.Event())
+
+
+def test_a_quota_refusal_while_rereading_keeps_its_class() -> None:
+    lists = Lists(QuotaExhausted("no calls left", call="campaigns"))
+    with pytest.raises(QuotaExhausted):
+        find_created(lists, CREATE, LOST, frozenset(), (0.0,), threading.Event())

@@ -1,0 +1,81 @@
+"""`state list|show|rm|mv|migrate` through the CLI, with each backend."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+from tests.state.test_scenarios import TOKEN, StartSimulator, backend, cli, manifest
+
+__all__ = ["backend"]  # the fixture, shared with the scenarios
+
+
+@pytest.fixture
+def applied(simulator: StartSimulator, backend: dict[str, str], tmp_path: Path):
+    sim = simulator(None, "--token", TOKEN)
+    path = manifest(tmp_path / "m.yaml", ["renewals", "winback"])
+    done = cli(sim, backend, "apply", str(path), "--auto-approve")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return sim, path
+
+
+def test_list_show_mv_and_rm(applied, backend: dict[str, str]) -> None:
+    sim, path = applied
+    listed = cli(sim, backend, "state", "list", str(path), "--json")
+    assert listed.returncode == 0, listed.stderr
+    bindings = json.loads(listed.stdout)["bindings"]
+    assert sorted(bindings) == ["renewals", "winback"]
+    assert {b["origin"] for b in bindings.values()} == {"created"}
+    shown = json.loads(cli(sim, backend, "state", "show", "winback", str(path)).stdout)
+    assert shown["id"] == bindings["winback"]["id"] and "last_applied" in shown
+    moved = cli(sim, backend, "state", "mv", "renewals", "renewals-2025", str(path))
+    assert moved.returncode == 0 and "Moved renewals → renewals-2025" in moved.stdout
+    onto = cli(sim, backend, "state", "mv", "winback", "renewals-2025", str(path))
+    assert onto.returncode == 1 and "bound already" in onto.stderr
+    gone = cli(sim, backend, "state", "rm", "winback", str(path))
+    assert gone.returncode == 0, gone.stderr
+    again = cli(sim, backend, "state", "rm", "winback", str(path))
+    assert again.returncode == 1 and "not bound" in again.stderr
+    text = cli(sim, backend, "state", "list", str(path)).stdout
+    assert text.startswith("renewals-2025\tid ") and "winback" not in text
+    # the manifests still name `renewals`: the plan matches it by name again, no create
+    plan = cli(sim, backend, "plan", str(path), "--detailed-exitcode")
+    assert plan.returncode == 0, plan.stdout
+
+
+def test_migrate_copies_a_local_state_to_postgres_and_refuses_a_full_target(
+    simulator: StartSimulator, tmp_path: Path, postgres_url: str
+) -> None:
+    sim = simulator(None, "--token", TOKEN)
+    path = manifest(tmp_path / "m.yaml", ["a", "b", "c"])
+    local = {"WOLKVOX_STATE": "local"}
+    assert cli(sim, local, "apply", str(path), "--auto-approve").returncode == 0
+    env = {"WOLKVOX_STATE_URL": postgres_url}
+    moved = cli(sim, {**local, **env}, "state", "migrate", "--to", "postgres", str(path))
+    assert moved.returncode == 0, moved.stderr
+    assert "Copied 3 bindings" in moved.stdout and "history entries" in moved.stdout
+    pg = {"WOLKVOX_STATE": "postgres", **env}
+    listed = json.loads(cli(sim, pg, "state", "list", str(path), "--json").stdout)
+    assert sorted(listed["bindings"]) == ["a", "b", "c"]
+    history = cli(sim, pg, "history", str(path))
+    assert "3 done, 0 failed" in history.stdout
+    refused = cli(sim, {**local, **env}, "state", "migrate", "--to", "postgres", str(path))
+    assert refused.returncode == 1 and "not empty" in refused.stderr
+    back = cli(sim, pg, "state", "migrate", "--to", "local", str(path), "--state-dir",
+               str(tmp_path / "back"))  # fmt: skip
+    assert back.returncode == 0, back.stderr
+
+
+def test_state_commands_refuse_a_wrong_backend_and_name_no_url(tmp_path: Path) -> None:
+    path = manifest(tmp_path / "m.yaml", ["a"])
+    env = {"WOLKVOX_TOKEN": TOKEN}
+    wrong = run_cli("state", "list", str(path), "--state", "s3", env=env)
+    assert wrong.returncode == 2
+    secret = "postgresql://u:pw-SECRET-9@127.0.0.1:1/db?connect_timeout=1"
+    down = run_cli("state", "list", str(path), env={**env, "WOLKVOX_STATE": "postgres",
+                                                  "WOLKVOX_STATE_URL": secret})  # fmt: skip
+    assert down.returncode == 1 and "WOLKVOX_STATE_URL" in down.stderr
+    assert "pw-SECRET-9" not in down.stderr + down.stdout and "127.0.0.1" not in down.stderr
