@@ -31,10 +31,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from dataclasses import replace
+from typing import Any
 
-from ..client.live import LiveCampaign
 from ..errors import (
     ApiError,
     AuthError,
@@ -43,9 +42,10 @@ from ..errors import (
     PlanError,
     QuotaExhausted,
 )
-from ..plan.model import Action, ActionKind, Plan
+from ..plan.model import DELETE_BATCH, Action, ActionKind, Plan
 from ..state.backend import JournalWriter
 from ..vocabulary import CampaignType
+from .outcomes import ApplyClient, ApplyReport, Outcome, Status
 from .recovery import DEFAULT_RECHECK_WAITS, find_created, recheck_waits_within
 
 __all__ = [
@@ -57,89 +57,9 @@ __all__ = [
     "recheck_waits_within",
 ]
 
-Status = Literal["done", "failed", "skipped"]
 
 #: errors after which no further call can succeed in this run
 _FATAL = (QuotaExhausted, AuthError)
-
-
-class ApplyClient(Protocol):
-    """What the applier needs of `client.WolkvoxClient` (and what test fakes implement)."""
-
-    @property
-    def calls(self) -> int: ...
-
-    def list_campaigns(self) -> list[LiveCampaign]: ...
-
-    def create_campaign(
-        self, type: CampaignType, params: Mapping[str, str], *, campaign: str
-    ) -> str: ...
-
-    def start(
-        self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
-    ) -> None: ...
-
-    def stop(
-        self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
-    ) -> None: ...
-
-    def edit_campaign(
-        self, campaign_id: str, fields: Mapping[str, Any], *, campaign: str | None = None
-    ) -> dict[str, Any]: ...
-
-    def set_speed(self, campaign_id: str, speed: int, *, campaign: str | None = None) -> None: ...
-
-    def delete_campaign(
-        self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
-    ) -> None: ...
-
-    def clear(
-        self,
-        type: CampaignType,
-        campaign_id: str,
-        result: str | None = None,
-        *,
-        campaign: str | None = None,
-    ) -> None: ...
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one planned action. `error` is the failure, or why it was skipped."""
-
-    action: Action
-    status: Status
-    campaign_id: str | None
-    duration: float
-    error: str | None = None
-    #: the create's answer was lost and its campaign was found in the live list
-    adopted: bool = False
-    #: edit_campaign's answer: the campaign's whole configuration after the edit
-    answer: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class ApplyReport:
-    outcomes: tuple[Outcome, ...]
-    api_calls: int
-    #: why the run stopped early, or None when every action was tried
-    halted: str | None = None
-    interrupted: bool = False
-
-    def _with(self, status: Status) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def done(self) -> list[Outcome]:
-        return self._with("done")
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return self._with("failed")
-
-    @property
-    def skipped(self) -> list[Outcome]:
-        return self._with("skipped")
 
 
 def apply_plan(
@@ -153,6 +73,7 @@ def apply_plan(
     stop_event: threading.Event | None = None,
     known_ids: Collection[str] | None = None,
     recheck_waits: Sequence[float] = DEFAULT_RECHECK_WAITS,
+    delete_batch: int = DELETE_BATCH,
 ) -> ApplyReport:
     """Execute `plan` (its actions, in order) and report what became of each.
 
@@ -160,6 +81,7 @@ def apply_plan(
     found after an ambiguous create is adopted only if its id is not among them.
     `recheck_waits`: the seconds to wait before each re-read of the list after an
     ambiguous create, so that a create committed late, or a list that lags, shows up.
+    `delete_batch`: campaigns of one type per delete call (1: one call each).
     """
     if plan.errors:
         raise PlanError("the plan has errors and cannot be applied")
@@ -179,7 +101,10 @@ def apply_plan(
     )
     calls_before = client.calls
     for kind in ActionKind:
-        run.phase(plan.of_kind(kind))
+        if kind is ActionKind.DELETE and delete_batch > 1:
+            run.delete_phase(plan.of_kind(kind), delete_batch)
+        else:
+            run.phase(plan.of_kind(kind))
     ordered = tuple(run.outcomes[i] for i in sorted(run.outcomes))
     return ApplyReport(
         outcomes=ordered,
@@ -245,6 +170,53 @@ class _Run:
                     index = in_flight.pop(future)
                     outcome, error = future.result()
                     self._finish(index, outcome, error)
+
+    def delete_phase(self, actions: list[Action], batch: int) -> None:
+        """The deletes, `batch` campaigns of one type per call, one batch at a time (each
+        campaign's attempt is in the journal before its batch is sent)."""
+        queued: dict[CampaignType, list[tuple[int, Action]]] = {}
+        for raw in actions:
+            index, action = self._next_index(), self._resolve(raw)
+            reason = self._skip_reason(action)
+            if reason is not None:
+                self._finish(
+                    index, Outcome(action, "skipped", action.campaign_id, 0.0, reason), None
+                )
+            else:
+                queued.setdefault(action.type, []).append((index, action))
+        for ctype, group in queued.items():
+            for start in range(0, len(group), batch):
+                chunk = []
+                for index, action in group[start : start + batch]:
+                    reason = self._skip_reason(action)  # a batch before may have halted the run
+                    if reason is not None:
+                        skipped = Outcome(action, "skipped", action.campaign_id, 0.0, reason)
+                        self._finish(index, skipped, None)
+                    else:
+                        chunk.append((index, action))
+                if chunk:
+                    self._delete_batch(ctype, chunk)
+
+    def _delete_batch(self, ctype: CampaignType, chunk: list[tuple[int, Action]]) -> None:
+        for k, (_, action) in enumerate(chunk):
+            self._record("attempt", action, action.campaign_id, durable=k == len(chunk) - 1)
+        began = time.monotonic()
+        ids = [str(action.campaign_id) for _, action in chunk]
+        try:
+            result = self.client.delete_campaigns(
+                ctype, ids, campaigns=[action.campaign for _, action in chunk]
+            )
+        except ApiError as exc:
+            took = time.monotonic() - began
+            for index, action in chunk:
+                failed = Outcome(action, "failed", action.campaign_id, took, str(exc))
+                self._finish(index, failed, exc)
+            return
+        took = time.monotonic() - began
+        for index, action in chunk:
+            why = result.get(str(action.campaign_id), "not in the vendor's answer")
+            status: Status = "done" if why is None else "failed"
+            self._finish(index, Outcome(action, status, action.campaign_id, took, why), None)
 
     def _next_index(self) -> int:
         self._index += 1

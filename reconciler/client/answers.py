@@ -26,6 +26,7 @@ __all__ = [
     "campaigns",
     "created_id",
     "delete_refusal",
+    "deleted_counts",
     "edited_config",
     "envelope_problem",
     "kind",
@@ -244,17 +245,26 @@ def edited_config(body: Mapping[str, Any], campaign_id: str, secret: Secret) -> 
     return dict(row)
 
 
+def deleted_counts(body: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(deleted, failed) from a `delete_campaign` answer's words, or None without them."""
+    msg = body.get("msg")
+    match = _DELETED.search(msg) if isinstance(msg, str) else None
+    if match is None:
+        return None
+    deleted, failed = _digits(match.group(1)), _digits(match.group(2))
+    return None if deleted is None or failed is None else (deleted, failed)
+
+
 def delete_refusal(body: Mapping[str, Any], secret: Secret) -> tuple[bool, str] | None:
     """Why a 2xx `delete_campaign` answer is not the vendor's yes, or None when it is: only
     the documented "X campaigns deleted successfully. 0 operations failed." with X ≥ 1 says
     the campaign is gone. `(True, why)`: it says nothing was there to delete ("0 campaigns
     deleted"); `(False, why)`: any other words, a failure in the vendor's words."""
-    msg = body.get("msg")
-    match = _DELETED.search(msg) if isinstance(msg, str) else None
+    counts = deleted_counts(body)
     said = vendor_message(body, "", secret) or "(no message)"
-    deleted, failed = (_digits(match.group(1)), _digits(match.group(2))) if match else (None, None)
-    if deleted is None or failed is None:
+    if counts is None:
         return False, f"the vendor's answer does not say the campaign was deleted: {said}"
+    deleted, failed = counts
     if deleted == 0:
         return True, f"the vendor deleted no campaign: {said}"
     if failed > 0:

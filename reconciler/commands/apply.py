@@ -6,18 +6,18 @@ raises to exit codes: 1 refused or failed, 130 interrupted.
 
 from __future__ import annotations
 
-import re
-
 import click
 
-from ..errors import ConfigError, UsageError
-from ..plan.model import Thresholds
+from ..errors import UsageError
+from ..plan.model import DELETE_BATCH, Thresholds
 from .common import (
     approved_option,
     color_enabled,
     color_option,
+    duration,
     endpoint_option,
     fields_options,
+    lock_timeout_option,
     selection_options,
     setup_logging,
     threshold_options,
@@ -25,23 +25,7 @@ from .common import (
 )
 from .help import epilog, verbose_option
 
-__all__ = ["apply", "parse_duration"]
-
-
-def parse_duration(text: str) -> float:
-    """ "60s", "2m", "1h", "90", "0.5s" → seconds."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text)
-    if not match:
-        raise ConfigError(f"invalid duration {text!r} (expected e.g. 30s, 2m, 0)")
-    scale = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
-    return float(match.group(1)) * scale
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    try:
-        return parse_duration(value)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+__all__ = ["apply"]
 
 
 @click.command(epilog=epilog("apply"))
@@ -74,13 +58,13 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
 )
 @click.option("--force", is_flag=True, help="Apply even past the safety thresholds.")
 @approved_option
+@lock_timeout_option
 @click.option(
-    "--lock-timeout",
-    default="0",
+    "--delete-batch",
+    type=click.IntRange(min=1),
+    default=DELETE_BATCH,
     show_default=True,
-    metavar="DURATION",
-    callback=_duration,
-    help="How long to wait for another apply of the operation to finish (e.g. 60s, 2m).",
+    help="Delete up to N campaigns of a type per call (the bulk form); 1: one call each.",
 )
 @click.option(
     "--create-recheck",
@@ -88,7 +72,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
     show_default=True,
     metavar="DURATION",
     envvar="WOLKVOX_CREATE_RECHECK",
-    callback=_duration,
+    callback=duration,
     help="After a create with no usable answer, re-read the list for this long (waits "
     "doubling from 1s) before reporting its outcome unknown. Env: WOLKVOX_CREATE_RECHECK.",
 )
@@ -114,6 +98,7 @@ def apply(
     state_backend: str | None,
     state_dir: str | None,
     lock_timeout: float,
+    delete_batch: int,
     create_recheck: float,
     endpoint: str | None,
     timeout: float,
@@ -138,6 +123,7 @@ def apply(
         thresholds=thresholds,
         resend_fields=resend_fields,
         lock_timeout=lock_timeout,
+        delete_batch=delete_batch,
         state_dir=state_dir,
         state_backend=state_backend,
         timeout=timeout,

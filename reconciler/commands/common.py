@@ -5,18 +5,23 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import click
 
+from ..errors import ConfigError
 from ..plan.safety import Thresholds
 
 __all__ = [
     "color_enabled",
     "color_option",
+    "duration",
     "endpoint_option",
+    "lock_timeout_option",
+    "parse_duration",
     "paths_argument",
     "selection_options",
     "setup_logging",
@@ -248,3 +253,30 @@ def setup_logging(verbosity: int) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
     logger.propagate = False
+
+
+def parse_duration(text: str) -> float:
+    """ "60s", "2m", "1h", "90", "0.5s" → seconds."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text)
+    if not match:
+        raise ConfigError(f"invalid duration {text!r} (expected e.g. 30s, 2m, 0)")
+    scale = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
+    return float(match.group(1)) * scale
+
+
+def duration(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    try:
+        return parse_duration(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def lock_timeout_option(f: F) -> F:
+    return click.option(
+        "--lock-timeout",
+        default="0",
+        show_default=True,
+        metavar="DURATION",
+        callback=duration,
+        help="How long to wait for another apply of the operation to finish (e.g. 60s, 2m).",
+    )(f)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .apply import _duration
-from .common import endpoint_option, paths_argument, setup_logging, state_options, timeout_option
+from .common import (
+    endpoint_option,
+    lock_timeout_option,
+    paths_argument,
+    setup_logging,
+    state_options,
+    timeout_option,
+)
 from .help import epilog, verbose_option
 
 __all__ = ["import_"]
@@ -16,14 +22,7 @@ __all__ = ["import_"]
 @click.argument("campaign_id", metavar="ID")
 @paths_argument
 @state_options
-@click.option(
-    "--lock-timeout",
-    default="0",
-    show_default=True,
-    metavar="DURATION",
-    callback=_duration,
-    help="How long to wait for an apply of the operation to finish (e.g. 60s, 2m).",
-)
+@lock_timeout_option
 @endpoint_option
 @timeout_option
 @verbose_option("import")

@@ -7,22 +7,10 @@ from typing import Any
 
 import click
 
-from .apply import _duration
-from .common import paths_argument, setup_logging, state_options
+from .common import lock_timeout_option, paths_argument, setup_logging, state_options
 from .help import epilog, verbose_option
 
 __all__ = ["state"]
-
-
-def _lock_timeout(f: Any) -> Any:
-    return click.option(
-        "--lock-timeout",
-        default="0",
-        show_default=True,
-        metavar="DURATION",
-        callback=_duration,
-        help="How long to wait for an apply of the operation to finish (e.g. 60s, 2m).",
-    )(f)
 
 
 def _place(state_backend: str | None, state_dir: str | None) -> Any:
@@ -101,7 +89,7 @@ def show(
 @click.argument("name")
 @paths_argument
 @state_options
-@_lock_timeout
+@lock_timeout_option
 @verbose_option("state")
 def rm(
     name: str,
@@ -125,7 +113,7 @@ def rm(
 @click.argument("new")
 @paths_argument
 @state_options
-@_lock_timeout
+@lock_timeout_option
 @verbose_option("state")
 def mv(
     old: str,
@@ -157,7 +145,7 @@ def mv(
     help="The backend to copy the state into (it must hold nothing yet).",
 )
 @state_options
-@_lock_timeout
+@lock_timeout_option
 @verbose_option("state")
 def migrate(
     paths: tuple[str, ...],

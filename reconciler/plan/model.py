@@ -22,6 +22,7 @@ from ..vocabulary import CampaignType
 from .safety import Thresholds
 
 __all__ = [
+    "DELETE_BATCH",
     "FORMAT_VERSION",
     "Action",
     "ActionKind",
@@ -34,6 +35,10 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 2
+
+
+#: how many campaigns of one type a delete call names (the collection's bulk form)
+DELETE_BATCH = 50
 
 
 class ActionKind(str, Enum):
@@ -244,8 +249,19 @@ class Plan:
     @property
     def api_calls(self) -> int:
         """What apply will spend: the refresh list and the quota check (`token_info`),
-        then one call per action."""
-        return 2 + len(self.actions)
+        then one call per action, deletes `DELETE_BATCH` of a type at a time."""
+        return 2 + self.action_calls(DELETE_BATCH)
+
+    def action_calls(self, delete_batch: int) -> int:
+        """The calls the actions take, deleting `delete_batch` campaigns per call (1: each
+        in a call of its own); a bulk delete that is not answered cleanly costs one more
+        list call to see which are gone."""
+        deletes: dict[CampaignType, int] = {}
+        for action in self.actions:
+            if action.kind is ActionKind.DELETE:
+                deletes[action.type] = deletes.get(action.type, 0) + 1
+        batches = sum(-(-n // max(1, delete_batch)) for n in deletes.values())
+        return len(self.actions) - sum(deletes.values()) + batches
 
     @property
     def summary(self) -> dict[str, int]:

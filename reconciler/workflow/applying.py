@@ -38,7 +38,7 @@ from ..errors import (
     PlanMismatch,
     StalePlan,
 )
-from ..plan.model import Plan, Thresholds
+from ..plan.model import DELETE_BATCH, Plan, Thresholds
 from ..plan.saved import read_document, saved_from_document, verify_signature
 from .checks import budget
 from .compare import check_identity, plan_differences, shown_target
@@ -88,6 +88,8 @@ class ApplyOptions:
     approved: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()  # noqa: RUF009 - frozen
     lock_timeout: float = 0.0
+    #: campaigns of one type per delete call (`plan.model.DELETE_BATCH`; 1: one each)
+    delete_batch: int = DELETE_BATCH
     state_dir: str | None = None  # the local state's directory; default beside the manifests
     lock_dir: str | None = None  # the local lock's; default: the per-user lock directory
     #: the state backend (`--state` / `WOLKVOX_STATE`); default the manifests' choice
@@ -145,7 +147,7 @@ def apply_manifests(
         changes = _stale(plan, fresh)
         if changes:
             raise StalePlan(changes, saved=False)
-        _check_budget(plan, client, target, ui)
+        _check_budget(plan, client, target, ui, options.delete_batch)
         return _execute(plan, client, fresh, recorder, options, ui, stop_event, "manifests")
 
 
@@ -206,14 +208,17 @@ def apply_saved(
             ui.say("Nothing to apply.")
             return ApplyReport(outcomes=(), api_calls=client.calls)
         _confirm(fresh, options, ui)
-        _check_budget(fresh, client, target, ui)
+        _check_budget(fresh, client, target, ui, options.delete_batch)
         return _execute(fresh, client, live, recorder, options, ui, stop_event, "saved plan")
 
 
-def _check_budget(plan: Plan, client: WolkvoxClient, target: Target, ui: ApplyUI) -> None:
+def _check_budget(
+    plan: Plan, client: WolkvoxClient, target: Target, ui: ApplyUI, delete_batch: int
+) -> None:
     """Refuse, before any change, a plan the token's calls left today cannot pay for."""
     found = budget(client, target.operation)
-    needed = len(plan.actions)  # the list and token_info are spent already
+    # the list and token_info are spent already
+    needed = plan.action_calls(delete_batch)
     refusal = found.refusal(needed)
     if refusal:
         raise ApplyError(refusal)
@@ -335,6 +340,7 @@ def _execute(
                     stop_event=stop_event,
                     known_ids=[lc.campaign_id for lc in live],
                     recheck_waits=options.recheck_waits,
+                    delete_batch=options.delete_batch,
                 )
             except BaseException as exc:  # whatever ends the run, the journal says it ended
                 journal.record("run-end", aborted=f"{type(exc).__name__}: {exc}"[:500])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconciler.client import Skill, TokenInfo
@@ -179,6 +179,22 @@ class FakeClient:
             if row is None or row.type is not type:
                 raise NotFound("campaign not found", call="delete_campaign", campaign=campaign_id)
             del self.rows[campaign_id]
+
+    def delete_campaigns(
+        self, type: CampaignType, campaign_ids: Sequence[str], *, campaigns: Sequence[str] = ()
+    ) -> dict[str, str | None]:
+        """The bulk form: one call; an id not there (or of another type) is not deleted."""
+        with self._lock:
+            self._enter("delete_campaigns", ",".join(campaign_ids), self.fail_rate)
+            out: dict[str, str | None] = {}
+            for cid in campaign_ids:
+                row = self.rows.get(cid)
+                if row is None or row.type is not type:
+                    out[cid] = "not deleted: the list still shows it" if row else None
+                else:
+                    del self.rows[cid]
+                    out[cid] = None
+            return out
 
     def token_info(self) -> TokenInfo:
         with self._lock:

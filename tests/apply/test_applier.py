@@ -281,3 +281,36 @@ def test_the_journal_records_each_attempt_before_its_outcome(tmp_path: object) -
     ]
     assert all(e["run"] == "r1" and e["time"] for e in entries)
     assert entries[1]["campaign_id"] in client.rows
+
+
+def _delete(name: str, cid: str, ctype: CampaignType = P) -> Action:
+    return Action(ActionKind.DELETE, name, ctype, cid, "desired absent")
+
+
+def test_deletes_go_in_batches_per_type_and_the_plan_counts_those_calls() -> None:
+    D = CampaignType.PREDICTIVE
+    rows = [Row(str(i), f"c{i}", P) for i in range(1, 6)] + [Row("9", "p9", D)]
+    client = FakeClient.with_rows(*rows)
+    actions = (*(_delete(f"c{i}", str(i)) for i in range(1, 6)), _delete("p9", "9", D))
+    plan = Plan(actions)
+    assert plan.action_calls(2) == 4 and plan.action_calls(1) == 6 and plan.api_calls == 4
+    report = apply_plan(plan, client, delete_batch=2)
+    assert all_done(report) and client.rows == {}
+    assert client.log == [
+        ("delete_campaigns", "1,2"),
+        ("delete_campaigns", "3,4"),
+        ("delete_campaigns", "5"),
+        ("delete_campaigns", "9"),
+    ]
+    assert report.api_calls == 4
+
+
+def test_a_campaign_a_batch_did_not_delete_fails_alone_and_one_by_one_is_the_old_form() -> None:
+    client = FakeClient.with_rows(Row("1", "a", P), Row("2", "b", CampaignType.PREDICTIVE))
+    # `b` is planned as preview but is predictive live: the bulk call leaves it
+    report = apply_plan(Plan((_delete("a", "1"), _delete("b", "2"))), client)
+    assert [o.status for o in report.outcomes] == ["done", "failed"]
+    assert report.outcomes[1].error == "not deleted: the list still shows it"
+    single = FakeClient.with_rows(Row("1", "a", P))
+    apply_plan(Plan((_delete("a", "1"),)), single, delete_batch=1)
+    assert single.log == [("delete_campaign", "1")]

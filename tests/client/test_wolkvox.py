@@ -472,3 +472,49 @@ def test_a_bad_skills_answer_is_a_protocol_error_naming_the_call(
     with pytest.raises(ProtocolError) as info:
         client.skills()
     assert info.value.call == "skills"
+
+
+# -- the bulk delete (the collection's newer form) ----------------------------------------
+
+
+def test_a_bulk_delete_names_its_ids_in_the_body_and_a_clean_answer_is_all_done(
+    api: respx.MockRouter, client: WolkvoxClient
+) -> None:
+    route = api.delete(CAMPAIGN_URL).mock(
+        return_value=answer(
+            200, code="200", msg="2 campaigns deleted successfully. 0 operations failed."
+        )
+    )
+    gone = client.delete_campaigns(CampaignType.PREVIEW, ["101", "102"], campaigns=["a", "b"])
+    assert gone == {"101": None, "102": None}
+    request = only_request(route)
+    assert str(request.url) == f"{CAMPAIGN_URL}?api=delete_campaign&type_campaign=preview"
+    assert json.loads(request.content) == {"campaign_ids": ["101", "102"]}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        answer(200, code="200", msg="1 campaigns deleted successfully. 1 operations failed."),
+        vendor_error(502, "Bad gateway"),
+    ],
+)
+def test_a_bulk_delete_not_answered_cleanly_asks_the_list_which_are_gone(
+    api: respx.MockRouter, client: WolkvoxClient, said: httpx.Response
+) -> None:
+    api.delete(CAMPAIGN_URL).mock(return_value=said)
+    listed = api.get(LIST_URL).mock(return_value=answer(200, data=[row(campaign_id="102")]))
+    gone = client.delete_campaigns(CampaignType.PREVIEW, ["101", "102"])
+    assert gone["101"] is None
+    assert gone["102"] is not None and gone["102"].startswith("not deleted:")
+    assert listed.call_count == 1
+
+
+def test_a_bulk_delete_refused_outright_fails_them_all_without_a_list(
+    api: respx.MockRouter, client: WolkvoxClient
+) -> None:
+    api.delete(CAMPAIGN_URL).mock(return_value=vendor_error(400, "INVALID campaign_ids"))
+    listed = api.get(LIST_URL).mock(return_value=answer(200, data=[]))
+    with pytest.raises(BadRequest, match="INVALID campaign_ids"):
+        client.delete_campaigns(CampaignType.PREVIEW, ["101"])
+    assert listed.call_count == 0

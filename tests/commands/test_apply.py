@@ -417,7 +417,7 @@ def test_a_saved_plan_runs_only_against_its_own_endpoint(
     ("text", "seconds"), [("0", 0.0), ("60s", 60.0), ("2m", 120.0), ("1.5", 1.5), ("250ms", 0.25)]
 )
 def test_lock_timeout_durations(text: str, seconds: float) -> None:
-    from reconciler.commands.apply import parse_duration
+    from reconciler.commands.common import parse_duration
 
     assert parse_duration(text) == seconds
 
@@ -497,3 +497,23 @@ def test_twenty_creates_through_faults_converge_in_at_most_four_applies(
     assert (final.returncode, final.stdout) == (0, "No changes.\n"), final.stdout
     assert sorted(names(sim)) == [f"c{i:02}" for i in range(20)]
     assert {r["status"] for r in campaigns(sim)} == {"Started"}
+
+
+def test_deletes_cost_one_call_per_fifty_campaigns_of_a_type(
+    simulator: StartSimulator, tmp_path: Path
+) -> None:
+    seed = {"campaigns": [row(str(100 + i), f"old-{i}", "preview", "Stopped", 3, "")
+                          for i in range(7)]}  # fmt: skip
+    sim = simulator(seed, "--token", TOKEN)
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "version: 1\ncampaigns:\n"
+        + "".join(f"  - {{name: old-{i}, type: preview, state: absent}}\n" for i in range(7))
+    )
+    planned = run_cli("plan", str(path), "--max-deletes", "10", env=sim.env)
+    assert "1 to delete" not in planned.stdout and "7 to delete. 3 API calls." in planned.stdout
+    done = apply(sim, str(path), "--auto-approve", "--max-deletes", "10")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # the plan's list, the fresh list, token_info and one delete call for all seven
+    assert "Apply: 7 done, 0 failed, 0 skipped. 4 API calls used." in done.stdout
+    assert campaigns(sim) == []
