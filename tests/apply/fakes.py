@@ -66,6 +66,8 @@ class FakeClient:
     #: what token_info says is left today (None: a limit of 5,000); skills the operation has
     calls_left: int | None = None
     skill_ids: tuple[str, ...] = ()
+    #: how each call named its campaign (the `campaign` its errors would name)
+    named: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -115,6 +117,7 @@ class FakeClient:
         self, type: CampaignType, params: Mapping[str, str], *, campaign: str
     ) -> str:
         with self._lock:
+            self.named.append(campaign)
             self._enter("create_campaign", campaign, self.fail_rate)
             self.next_id += 1
             new_id = str(self.next_id)
@@ -130,9 +133,11 @@ class FakeClient:
             return new_id
 
     def start(self, type: CampaignType, campaign_id: str, *, campaign: str | None = None) -> None:
+        self.named.append(campaign)
         self._set(type, campaign_id, "start", status=LiveStatus.STARTED)
 
     def stop(self, type: CampaignType, campaign_id: str, *, campaign: str | None = None) -> None:
+        self.named.append(campaign)
         self._set(type, campaign_id, "stop", status=LiveStatus.STOPPED)
 
     def clear(
@@ -143,12 +148,14 @@ class FakeClient:
         *,
         campaign: str | None = None,
     ) -> None:
+        self.named.append(campaign)
         self._set(type, campaign_id, "clear_campaign", records=0)
 
     def edit_campaign(
         self, campaign_id: str, fields: Mapping[str, object], *, campaign: str | None = None
     ) -> dict[str, object]:
         with self._lock:
+            self.named.append(campaign)
             self._enter("edit_campaign", campaign_id, self.fail_rate)
             row = self.rows.get(campaign_id)
             if row is None:
@@ -164,6 +171,7 @@ class FakeClient:
 
     def set_speed(self, campaign_id: str, speed: int, *, campaign: str | None = None) -> None:
         with self._lock:
+            self.named.append(campaign)
             self._enter("speed", campaign_id, self.fail_rate)
             row = self.rows.get(campaign_id)
             if row is None:
@@ -174,6 +182,7 @@ class FakeClient:
         self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
     ) -> None:
         with self._lock:
+            self.named.append(campaign)
             self._enter("delete_campaign", campaign_id, self.fail_rate)
             row = self.rows.get(campaign_id)
             if row is None or row.type is not type:
@@ -185,6 +194,7 @@ class FakeClient:
     ) -> dict[str, str | None]:
         """The bulk form: one call; an id not there (or of another type) is not deleted."""
         with self._lock:
+            self.named.append(",".join(campaigns))
             self._enter("delete_campaigns", ",".join(campaign_ids), self.fail_rate)
             out: dict[str, str | None] = {}
             for cid in campaign_ids:

@@ -314,3 +314,21 @@ def test_a_campaign_a_batch_did_not_delete_fails_alone_and_one_by_one_is_the_old
     single = FakeClient.with_rows(Row("1", "a", P))
     apply_plan(Plan((_delete("a", "1"),)), single, delete_batch=1)
     assert single.log == [("delete_campaign", "1")]
+
+
+def test_every_call_names_its_campaign_for_the_errors_it_may_raise() -> None:
+    client = FakeClient.with_rows(
+        Row("1", "a", P, LiveStatus.STARTED, 5), Row("2", "b", P), Row("3", "c", P),
+        Row("4", "d", P), Row("5", "e", P), Row("6", "f", P),
+    )  # fmt: skip
+    plan = Plan((
+        stop("a", "1"), clear("a", "1"), start("b", "2"), create("new"),
+        Action(ActionKind.EDIT, "c", P, "3", "", params={"campaign_description": "x"}),
+        Action(ActionKind.SPEED, "d", P, "4", "", params={"speed": "7"}),
+        _delete("e", "5"), _delete("f", "6"),
+    ))  # fmt: skip
+    assert all_done(apply_plan(plan, client, delete_batch=2, recheck_waits=(0,)))
+    assert client.named == ["a", "e,f", "a", "new", "c", "d", "b"]
+    single = FakeClient.with_rows(Row("5", "e", P))
+    apply_plan(Plan((_delete("e", "5"),)), single, delete_batch=1)
+    assert single.named == ["e"]

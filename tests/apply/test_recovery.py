@@ -57,3 +57,48 @@ def test_a_quota_refusal_while_rereading_keeps_its_class() -> None:
     lists = Lists(QuotaExhausted("no calls left", call="campaigns"))
     with pytest.raises(QuotaExhausted):
         find_created(lists, CREATE, LOST, frozenset(), (0.0,), threading.Event())
+
+
+class NoWait:
+    """A stop event that never waits: the waits are counted, not slept."""
+
+    def __init__(self) -> None:
+        self.waited: list[float] = []
+
+    def wait(self, delay: float) -> bool:
+        self.waited.append(delay)
+        return False
+
+
+def test_the_list_is_read_after_each_wait_and_the_refusal_says_for_how_long() -> None:
+    event = NoWait()
+    lists = Lists(live(), live(), live())
+    with pytest.raises(OutcomeUnknown) as refused:
+        find_created(lists, CREATE, LOST, frozenset(), (0.0, 1.0, 2.0), event)  # type: ignore[arg-type]
+    assert event.waited == [1.0, 2.0]  # no wait for a zero delay
+    assert "re-read for 3 s, shows no campaign named 'new'" in str(refused.value)
+    assert "timed out" in str(refused.value) and refused.value.call == "create_campaign"
+
+
+def test_an_interruption_stops_the_rereading_at_once() -> None:
+    class Stopped(NoWait):
+        def wait(self, delay: float) -> bool:
+            return True
+
+    lists = Lists(live(("2", "new")))
+    with pytest.raises(OutcomeUnknown, match="re-read for 0 s"):
+        find_created(lists, CREATE, LOST, frozenset(), (1.0,), Stopped())  # type: ignore[arg-type]
+    assert lists.answers  # never read
+
+
+def test_a_transient_failure_while_rereading_is_outcome_unknown_not_its_own_class() -> None:
+    from reconciler.errors import TransientError
+
+    lists = Lists(TransientError("reset", call="campaigns"))
+    with pytest.raises(OutcomeUnknown) as unknown:
+        find_created(lists, CREATE, LOST, frozenset(), (0.0,), threading.Event())
+    assert type(unknown.value) is OutcomeUnknown
+    assert "re-reading the live list to find out failed too (campaigns failed: reset)" in str(
+        unknown.value
+    )
+    assert unknown.value.status_code is None and unknown.value.campaign == "new"
