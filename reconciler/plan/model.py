@@ -148,8 +148,8 @@ class Action:
             kind=ActionKind(data["action"]),
             campaign=data["campaign"],
             type=CampaignType(data["type"]),
-            campaign_id=data.get("campaign_id"),
-            reason=data.get("reason", ""),
+            campaign_id=data["campaign_id"],
+            reason=data["reason"],
             params=dict(params) if params is not None else None,
             why=ActionReason(data.get("why", ActionReason.STATE.value)),
             changes=tuple((c["field"], c["before"], c["after"]) for c in data.get("changes", ())),
@@ -215,7 +215,7 @@ class Fingerprint:
         facts = None
         if isinstance(seen, list) and len(seen) == len(SEEN):
             facts = {k: v for k, v in zip(SEEN, seen, strict=True) if v is not None}
-        return cls(data["campaign"], data.get("campaign_id"), data.get("digest"), facts)
+        return cls(data["campaign"], data["campaign_id"], data["digest"], facts)
 
 
 @dataclass(frozen=True)
@@ -361,15 +361,16 @@ class Plan:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
-        live = data.get("live", {})
+        """The plan of a schema-checked document (every key below is required there)."""
+        live = data["live"]
         return cls(
             actions=tuple(Action.from_dict(a) for a in data["actions"]),
-            warnings=tuple(Finding.from_dict(w) for w in data.get("warnings", [])),
-            errors=tuple(Finding.from_dict(e) for e in data.get("errors", [])),
-            fingerprints=tuple(Fingerprint.from_dict(f) for f in data.get("fingerprints", [])),
-            targets=tuple(data.get("targets", [])),
-            excludes=tuple(data.get("excludes", [])),
-            resend_fields=bool(data.get("resend_fields", False)),
-            live_total=int(live.get("total", 0)),
-            live_started=int(live.get("started", 0)),
+            warnings=tuple(Finding.from_dict(w) for w in data["warnings"]),
+            errors=tuple(Finding.from_dict(e) for e in data["errors"]),
+            fingerprints=tuple(Fingerprint.from_dict(f) for f in data["fingerprints"]),
+            targets=tuple(data["targets"]),
+            excludes=tuple(data["excludes"]),
+            resend_fields=bool(data["resend_fields"]),
+            live_total=int(live["total"]),
+            live_started=int(live["started"]),
         )

@@ -182,3 +182,31 @@ def test_an_edit_of_any_field_breaks_the_signature(tmp_path: Path) -> None:
     with pytest.raises(PlanMismatch, match="another token"):
         verify_signature(original, Secret("a-different-token"), "plan.json")
     assert TOKEN.reveal() not in path.read_text()
+
+
+def test_every_part_of_a_plan_reads_back_from_its_file_as_it_was(tmp_path: Path) -> None:
+    """Actions of each kind with their bodies and changes, findings, fingerprints with the
+    facts they saw, the selection and the live counts: the file is the plan."""
+    from reconciler.manifest.desired import Operation
+    from reconciler.plan.saved import SavedPlan, read_plan
+    from reconciler.vocabulary import Unmanaged
+    from tests.render.plans import field_kinds
+
+    plan = replace(field_kinds(), targets=("a*",), excludes=("ab",), resend_fields=True)
+    kinds = {a.kind.value for a in plan.actions}
+    assert {"edit", "speed", "delete", "create", "start", "stop"} <= kinds
+    assert any(a.changes for a in plan.actions) and plan.fingerprints
+    operation = Operation(server="0002", token_env="OPS_TOKEN", unmanaged=Unmanaged.STOP,
+                          daily_quota=900)  # fmt: skip
+    path = tmp_path / "plan.json"
+    saved_plan = SavedPlan(plan, operation, "http://127.0.0.1:8765", ("m.yaml",), ())
+    write_plan(saved_plan, path, TOKEN)
+    back = read_plan(path)
+    assert back.plan == plan
+    assert [a.changes for a in back.plan.actions] == [a.changes for a in plan.actions]
+    assert [a.why for a in back.plan.actions] == [a.why for a in plan.actions]
+    assert [a.reason for a in back.plan.actions] == [a.reason for a in plan.actions]
+    assert [f.facts() for f in back.plan.fingerprints] == [f.facts() for f in plan.fingerprints]
+    assert (back.plan.live_total, back.plan.live_started) == (plan.live_total, plan.live_started)
+    assert back.operation == operation and back.endpoint == "http://127.0.0.1:8765"
+    assert back.paths == ("m.yaml",)
