@@ -332,3 +332,49 @@ def test_every_call_names_its_campaign_for_the_errors_it_may_raise() -> None:
     single = FakeClient.with_rows(Row("5", "e", P))
     apply_plan(Plan((_delete("e", "5"),)), single, delete_batch=1)
     assert single.named == ["e"]
+
+
+class RecordingJournal:
+    """The journal's interface, keeping what was recorded and whether it was durable."""
+
+    run_id = "r"
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, bool, dict[str, object]]] = []
+
+    def record(self, event: str, *, durable: bool = True, **fields: object) -> None:
+        self.lines.append((event, durable, fields))
+
+    def close(self) -> None:
+        pass
+
+
+def test_outcomes_are_journaled_with_error_and_duration_a_create_s_id_durable_at_once() -> None:
+    client = FakeClient.with_rows(Row("1", "a", P, LiveStatus.STARTED))
+    journal = RecordingJournal()
+    plan = Plan((stop("a", "1"), create("n"), start("gone", "9")))
+    report = apply_plan(plan, client, journal=journal, recheck_waits=(0,))
+    outcomes = {f["campaign"]: (durable, f) for e, durable, f in journal.lines if e == "outcome"}
+    assert outcomes["n"][0] is True  # the answered id must survive a crash right after
+    assert outcomes["a"][0] is False and outcomes["gone"][0] is False
+    failed = outcomes["gone"][1]
+    assert failed["result"] == "failed" and "campaign not found" in str(failed["error"])
+    assert all(isinstance(f["duration"], float) for _, f in outcomes.values())
+    assert "adopted" not in outcomes["n"][1] and report.failed
+    attempts = [f["campaign"] for e, durable, f in journal.lines if e == "attempt" and durable]
+    assert attempts == ["a", "n", "gone"]  # each on disk before its call
+
+
+def test_a_fatal_error_halts_and_says_which_action_and_why() -> None:
+    from reconciler.errors import QuotaExhausted
+
+    class Exhausted(FakeClient):
+        def stop(
+            self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
+        ) -> None:
+            raise QuotaExhausted("no calls left", call="stop")
+
+    client = Exhausted.with_rows(Row("1", "a", P, LiveStatus.STARTED), Row("2", "b", P))
+    report = apply_plan(Plan((stop("a", "1"), start("b", "2"))), client)
+    assert report.halted == "the stop of a failed (QuotaExhausted: nothing else can succeed)"
+    assert [o.status for o in report.outcomes] == ["failed", "skipped"]

@@ -71,3 +71,39 @@ def test_a_binding_of_a_name_no_longer_in_the_manifests_does_not_hold_its_campai
     plan = make_plan(desired(camp("new-name", "stopped")), [lc("1", "new-name")],
                      bindings=bound(**{"old-name": "1"}))  # fmt: skip
     assert plan.actions == () and plan.errors == ()
+
+
+def test_an_adopted_create_not_yet_listed_is_not_created_again_and_absent_waits() -> None:
+    adopted = {"w": Binding("w", "5", "adopted")}
+    (waiting,) = make_plan(desired(camp("w")), [], bindings=adopted).warnings
+    assert waiting.kind is FindingKind.NOT_YET_LISTED and waiting.message == (
+        "created as id 5, not yet listed; not created again"
+    )
+    (absent,) = make_plan(desired(camp("w", "absent")), [], bindings=adopted).warnings
+    assert absent.message == (
+        "created as id 5, not yet listed (to be deleted once listed); not created again"
+    )
+
+
+def test_a_bound_campaign_meant_to_be_absent_is_deleted_whatever_its_name_now() -> None:
+    plan = make_plan(
+        desired(camp("old", "absent")),
+        [lc("5", "renamed"), lc("6", "old")],  # 6 took the name: not ours
+        bindings=bound(old="5"),
+    )
+    assert steps(plan) == [("delete", "old", "5")] and plan.errors == ()
+
+
+def test_a_renamed_campaign_whose_name_is_taken_is_neither_planned_nor_called_unmanaged() -> None:
+    from reconciler.vocabulary import Unmanaged
+
+    plan = make_plan(
+        desired(camp("renewals", "stopped"), unmanaged=Unmanaged.WARN),
+        [lc("5003", "renewals-old"), lc("6000", "renewals")],
+        bindings=bound(renewals="5003"),
+    )
+    assert [e.campaign for e in plan.errors] == ["renewals"]
+    assert "live campaign 6000; rename one in the console" in plan.errors[0].message
+    # 5003 is ours (claimed), 6000 is not: only 6000 is unmanaged
+    assert [w.campaign for w in plan.warnings if w.kind is FindingKind.UNMANAGED] == ["renewals"]
+    assert "live campaign 6000" in plan.warnings[0].message
