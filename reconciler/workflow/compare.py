@@ -31,7 +31,7 @@ def plan_differences(saved: Plan, fresh: Plan) -> list[str]:
 
 def _describe(action: Action) -> str:
     where = f"id {action.campaign_id}" if action.campaign_id else "new"
-    body = " (with a create body that differs)" if action.params is not None else ""
+    body = f" (with its {action.kind.value} body)" if action.params is not None else ""
     return f"{action.kind.value} {action.campaign!r} [{action.type.value}, {where}]{body}"
 
 

@@ -378,3 +378,29 @@ def test_a_fatal_error_halts_and_says_which_action_and_why() -> None:
     report = apply_plan(Plan((stop("a", "1"), start("b", "2"))), client)
     assert report.halted == "the stop of a failed (QuotaExhausted: nothing else can succeed)"
     assert [o.status for o in report.outcomes] == ["failed", "skipped"]
+
+
+def test_a_lost_create_answer_is_journaled_as_ambiguous_then_adopted() -> None:
+    client = FakeClient.with_rows(drop_rate=1.0)
+    journal = RecordingJournal()
+    report = apply_plan(Plan((create("n"),)), client, journal=journal, recheck_waits=(0,))
+    (outcome,) = report.outcomes
+    assert outcome.status == "done" and outcome.adopted and outcome.campaign_id
+    events = [(e, f.get("campaign_id"), f.get("error")) for e, _, f in journal.lines]
+    assert events[1] == (
+        "ambiguous",
+        None,
+        "create_campaign of campaign n failed: connection dropped",
+    )
+    assert events[2] == ("adopted", outcome.campaign_id, None)
+    assert journal.lines[-1][2]["adopted"] is True
+
+
+def test_an_edit_s_answer_reaches_the_outcome_and_calls_count_from_the_start() -> None:
+    client = FakeClient.with_rows(Row("3", "c", P))
+    client.list_campaigns()  # a call made before the apply is not the apply's
+    edit = Action(ActionKind.EDIT, "c", P, "3", "", params={"camp_dial_order": "zigzag"})
+    report = apply_plan(Plan((edit,)), client)
+    assert report.outcomes[0].answer == {"campaign_id": "3", "camp_dial_order": "zigzag"}
+    assert report.api_calls == 1
+    assert report.outcomes[0].action.campaign_id == "3"

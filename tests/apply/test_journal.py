@@ -46,3 +46,14 @@ def test_an_unusable_journal_path_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(ApplyError, match="cannot open the journal"):
         Journal(blocker / "journal.jsonl")
+
+
+def test_the_journal_is_private_made_where_asked_and_timed_in_utc(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "journal.jsonl"
+    with Journal(path, "r1") as journal:
+        journal.record("run-start", actions=0)
+    assert path.stat().st_mode & 0o777 == 0o600
+    (entry,) = read_journal(path)
+    assert entry["time"].endswith("+00:00") and entry["run"] == "r1"
+    with pytest.raises(ValueError, match="journal is closed"):
+        journal.record("late")

@@ -20,7 +20,7 @@ def test_differences_name_each_action_added_or_gone() -> None:
     assert plan_differences(saved, same) == []
     assert plan_differences(saved, moved) == [
         "in the file, not planned now: stop 'a' [preview, id 1]",
-        "planned now, not in the file: create 'b' [preview, new] (with a create body that differs)",
+        "planned now, not in the file: create 'b' [preview, new] (with its create body)",
         "planned now, not in the file: start 'b' [preview, new]",
     ]
 
@@ -33,3 +33,15 @@ def test_a_plan_for_another_endpoint_or_token_variable_is_refused() -> None:
     with pytest.raises(PlanMismatch, match=r"made against http://127\.0\.0\.1:9"):
         check_identity("WOLKVOX_TOKEN", "http://127.0.0.1:9", None, target)
     assert Secret("t") == target.token
+
+
+def test_the_same_calls_with_another_body_are_a_difference() -> None:
+    from dataclasses import replace
+
+    saved = make_plan(desired(camp("a", "stopped", description="new")), [lc("1", "a")])
+    (edit,) = saved.actions
+    other = replace(saved, actions=(replace(edit, params={"campaign_description": "other"}),))
+    assert plan_differences(saved, other) == [
+        "in the file, not planned now: edit 'a' [preview, id 1] (with its edit body)",
+        "planned now, not in the file: edit 'a' [preview, id 1] (with its edit body)",
+    ]
