@@ -103,8 +103,14 @@ def connect(url: Secret, url_env: str, masker: _Masker | None = None) -> Any:
 
 
 def _first(exc: BaseException, mask: Callable[[str], str]) -> str:
+    """The server's own words (its primary message), else the driver's first line; with
+    the connection string's parts masked."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if isinstance(primary, str) and primary.strip():
+        return mask(primary.strip())
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return mask(lines[-1] if lines else type(exc).__name__)
+    return mask(lines[0] if lines else type(exc).__name__)
 
 
 class PostgresState:

@@ -79,3 +79,36 @@ def test_state_commands_refuse_a_wrong_backend_and_name_no_url(tmp_path: Path) -
                                                   "WOLKVOX_STATE_URL": secret})  # fmt: skip
     assert down.returncode == 1 and "WOLKVOX_STATE_URL" in down.stderr
     assert "pw-SECRET-9" not in down.stderr + down.stdout and "127.0.0.1" not in down.stderr
+
+
+def test_the_state_url_appears_nowhere_at_any_verbosity(
+    simulator: StartSimulator, tmp_path: Path, postgres_url: str
+) -> None:
+    """A password in the URL, run through plan (-vv, --json, --out), apply and history:
+    no part of the URL reaches stdout, stderr, the plan file or the history."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE wolkvox_secret_role LOGIN PASSWORD 'pw-SECRET-4242'")
+        schema = conn.execute("SELECT current_schema()").fetchone()
+        conn.execute(f"GRANT ALL ON SCHEMA {schema[0]} TO wolkvox_secret_role")
+    try:
+        url = postgres_url.replace("postgres@", "wolkvox_secret_role:pw-SECRET-4242@", 1)
+        sim = simulator(None, "--token", TOKEN)
+        path = manifest(tmp_path / "m.yaml", ["a"])
+        env = {"WOLKVOX_STATE": "postgres", "WOLKVOX_STATE_URL": url}
+        out = tmp_path / "plan.json"
+        runs = [
+            cli(sim, env, "plan", str(path), "-vv", "--json", "--out", str(out)),
+            cli(sim, env, "apply", str(path), "--auto-approve", "-vv"),
+            cli(sim, env, "history", str(path), "--json"),
+        ]
+        for run in runs:
+            assert run.returncode == 0, run.stderr
+        text = "".join(r.stdout + r.stderr for r in runs) + out.read_text()
+        assert "pw-SECRET-4242" not in text and "wolkvox_secret_role" not in text
+        assert "54330" not in text and "54329" not in text
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY wolkvox_secret_role")
+            conn.execute("DROP ROLE wolkvox_secret_role")
