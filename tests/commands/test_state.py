@@ -90,8 +90,8 @@ def test_the_state_url_appears_nowhere_at_any_verbosity(
 
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("CREATE ROLE wolkvox_secret_role LOGIN PASSWORD 'pw-SECRET-4242'")
-        schema = conn.execute("SELECT current_schema()").fetchone()
-        conn.execute(f"GRANT ALL ON SCHEMA {schema[0]} TO wolkvox_secret_role")
+        (schema,) = conn.execute("SELECT current_schema()").fetchall()[0]
+        conn.execute(f"GRANT ALL ON SCHEMA {schema} TO wolkvox_secret_role")
     try:
         url = postgres_url.replace("postgres@", "wolkvox_secret_role:pw-SECRET-4242@", 1)
         sim = simulator(None, "--token", TOKEN)
