@@ -46,17 +46,29 @@ def test_a_campaign_that_appears_with_the_name_is_adopted_a_known_one_never() ->
 
 def test_two_that_appear_are_not_guessed_and_none_is_outcome_unknown() -> None:
     two = Lists(live(("2", "new"), ("3", "new")))
-    with pytest.raises(OutcomeUnknown, match="refusing to guess"):
+    with pytest.raises(OutcomeUnknown, match="refusing to guess") as guessed:
         find_created(two, CREATE, LOST, frozenset(), (0.0,), threading.Event())
+    assert "(ids 2, 3)" in str(guessed.value)
+    assert (guessed.value.call, guessed.value.campaign) == ("create_campaign", "new")
     none = Lists(live(), live())
-    with pytest.raises(OutcomeUnknown, match="Not sending the create again"):
-        find_created(none, CREATE, LOST, frozenset(), (0.0, 0.0), threading.Event())
+    lost = OutcomeUnknown("HTTP 502; then more", call="create_campaign", campaign="new",
+                          status_code=502)  # fmt: skip
+    with pytest.raises(OutcomeUnknown, match="Not sending the create again") as unknown:
+        find_created(none, CREATE, lost, frozenset(), (0.0, 0.0), threading.Event())
+    assert "no usable answer (HTTP 502)" in str(unknown.value)
+    assert "if the campaign is listed, apply adopts it; if not, apply creates it" in str(
+        unknown.value
+    )
+    assert (unknown.value.campaign, unknown.value.status_code) == ("new", 502)
+    assert unknown.value.__cause__ is lost
 
 
 def test_a_quota_refusal_while_rereading_keeps_its_class() -> None:
-    lists = Lists(QuotaExhausted("no calls left", call="campaigns"))
-    with pytest.raises(QuotaExhausted):
+    lists = Lists(QuotaExhausted("no calls left", call="campaigns", status_code=429))
+    with pytest.raises(QuotaExhausted) as fatal:
         find_created(lists, CREATE, LOST, frozenset(), (0.0,), threading.Event())
+    assert (fatal.value.call, fatal.value.status_code) == ("create_campaign", 429)
+    assert "run `plan` to see whether it exists" in str(fatal.value)
 
 
 class NoWait:

@@ -31,3 +31,14 @@ def test_a_hint_only_past_the_limits_and_approvals_read_from_comment_text() -> N
     assert approval_hint(plan, Thresholds(max_deletes=1)) is None
     text = f"LGTM\n/wolkvox-approve {digest}\n/wolkvox-approve nothex\n/wolkvox-approve {'a' * 16}"
     assert parse_approvals(text) == [digest, "a" * 16]
+
+
+def test_the_digest_of_a_plan_is_the_same_in_every_version() -> None:
+    """A reviewer's `/wolkvox-approve DIGEST` outlives an upgrade between plan and apply:
+    the digest of a given plan is pinned here (canonical JSON, sorted keys, compact, UTF-8)."""
+    plan = make_plan(
+        desired(camp("café-ñ", "stopped", description="día"), camp("n")),
+        [lc("1", "café-ñ", STARTED, 5)],
+    )
+    assert [a.kind.value for a in plan.actions] == ["stop", "create", "edit", "start"]
+    assert approval_digest(plan) == "2f5a722a78d9e38a"

@@ -514,3 +514,33 @@ def test_a_target_that_matches_nothing_warns_instead_of_looking_in_sync() -> Non
     assert [(w.kind, w.message) for w in plan.warnings] == [
         ("target", "--target 'salse-c' matches no campaign in the manifests")
     ]
+
+
+# -- the steps make_plan runs after identity and states ----------------------------------
+
+
+def test_an_unknown_skill_refuses_its_campaign_alone_and_no_skills_list_warns() -> None:
+    good = camp("good", "stopped", skill_id="1001", description="x")
+    bad = camp("bad", "stopped", skill_id="9999", description="y")
+    live = [lc("1", "good"), lc("2", "bad")]
+    plan = make_plan(desired(good, bad), live, skills={"1001"})
+    assert [(a.kind.value, a.campaign) for a in plan.actions] == [("edit", "good")]
+    assert [(e.campaign, e.kind.value) for e in plan.errors] == [("bad", "unknown-skill")]
+    unverified = make_plan(desired(good), [lc("1", "good")], skills=set())
+    assert [w.kind.value for w in unverified.warnings] == ["skills-unverified"]
+    assert [a.campaign for a in unverified.actions] == ["good"]
+
+
+def test_resend_fields_reaches_the_field_diff() -> None:
+    c = camp("a", "stopped", start_time="08:00:00", end_time="17:00:00")
+    record = {"1": {"start_time": "08:00:00", "end_time": "17:00:00"}}
+    assert make_plan(desired(c), [lc("1", "a")], record=record).actions == ()
+    again = make_plan(desired(c), [lc("1", "a")], record=record, resend_fields=True)
+    assert [a.kind.value for a in again.actions] == ["edit"] and again.resend_fields
+
+
+def test_a_partial_plan_by_target_or_by_exclude_alone_checks_no_unmanaged_campaign() -> None:
+    live = [lc("1", "mine", STARTED), lc("7", "other", STARTED)]
+    for selection in ({"targets": ["mine"]}, {"excludes": ["zzz"]}):
+        plan = make_plan(desired(camp("mine"), unmanaged=Unmanaged.WARN), live, **selection)  # type: ignore[arg-type]
+        assert plan.warnings == (), selection
