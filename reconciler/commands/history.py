@@ -68,6 +68,7 @@ def history(
         click.echo(
             redact_all(
                 f"{r.run_id}  {r.started}  {r.who or '?'}  {r.mode or '?'}  digest "
-                f"{r.digest or '-'}  {r.actions} actions: {r.outcome}"
+                f"{r.digest or '-'}  {r.actions} action{'' if r.actions == 1 else 's'}: "
+                f"{r.outcome}"
             )
         )
