@@ -14,6 +14,7 @@ import random
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from reconciler.client import Skill, TokenInfo
 from reconciler.client.live import LiveCampaign
@@ -50,6 +51,9 @@ class Row:
         )
 
 
+F = TypeVar("F", bound="FakeClient")
+
+
 @dataclass
 class FakeClient:
     rows: dict[str, Row] = field(default_factory=dict)
@@ -78,7 +82,7 @@ class FakeClient:
         self._visible_from: dict[str, int] = {}
 
     @classmethod
-    def with_rows(cls, *rows: Row, **kwargs: object) -> FakeClient:
+    def with_rows(cls: type[F], *rows: Row, **kwargs: object) -> F:
         return cls(rows={r.campaign_id: r for r in rows}, **kwargs)  # type: ignore[arg-type]
 
     @property

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 import pytest
 
@@ -404,3 +405,78 @@ def test_an_edit_s_answer_reaches_the_outcome_and_calls_count_from_the_start() -
     assert report.outcomes[0].answer == {"campaign_id": "3", "camp_dial_order": "zigzag"}
     assert report.api_calls == 1
     assert report.outcomes[0].action.campaign_id == "3"
+
+
+class BatchFails(FakeClient):
+    """The bulk delete refused (a 400), or answered without some ids."""
+
+    refuse: Exception | None = None
+    leave_out: tuple[str, ...] = ()
+
+    def delete_campaigns(
+        self, type: CampaignType, campaign_ids: Sequence[str], *, campaigns: Sequence[str] = ()
+    ) -> dict[str, str | None]:
+        if self.refuse is not None:
+            self.log.append(("delete_campaigns", ",".join(campaign_ids)))
+            raise self.refuse
+        answer = super().delete_campaigns(type, campaign_ids, campaigns=campaigns)
+        return {k: v for k, v in answer.items() if k not in self.leave_out}
+
+
+def test_a_refused_batch_fails_each_of_its_campaigns_with_the_vendor_s_words() -> None:
+    from reconciler.errors import BadRequest
+
+    client = BatchFails.with_rows(Row("1", "a", P), Row("2", "b", P), Row("3", "c", P))
+    client.refuse = BadRequest("INVALID campaign_ids", call="delete_campaign")
+    journal = RecordingJournal()
+    report = apply_plan(
+        Plan(tuple(_delete(n, i) for n, i in (("a", "1"), ("b", "2"), ("c", "3")))),
+        client,
+        delete_batch=2,
+        journal=journal,
+    )
+    assert [(o.action.campaign, o.status, o.campaign_id) for o in report.outcomes] == [
+        ("a", "failed", "1"), ("b", "failed", "2"), ("c", "failed", "3"),
+    ]  # fmt: skip
+    assert all(o.error == "delete_campaign failed: INVALID campaign_ids" for o in report.outcomes)
+    assert all(o.duration >= 0 for o in report.outcomes)
+    assert client.log == [("delete_campaigns", "1,2"), ("delete_campaigns", "3")]  # not fatal
+    attempts = [(f["campaign"], d) for e, d, f in journal.lines if e == "attempt"]
+    # each campaign's attempt is journaled; the batch's last one is fsynced before the call
+    assert attempts == [("a", False), ("b", True), ("c", True)]
+    assert [f["campaign_id"] for e, _, f in journal.lines if e == "attempt"] == ["1", "2", "3"]
+
+
+def test_a_campaign_whose_stop_failed_is_not_deleted_and_the_others_are() -> None:
+    client = BatchFails.with_rows(Row("2", "b", P), Row("3", "c", P))
+    plan = Plan((stop("gone", "9"), _delete("gone", "9"), _delete("b", "2"), _delete("c", "3")))
+    report = apply_plan(plan, client)
+    by_campaign = {(o.action.kind.value, o.action.campaign): o for o in report.outcomes}
+    skipped = by_campaign[("delete", "gone")]
+    assert (skipped.status, skipped.error) == ("skipped", "not run: the stop of gone failed")
+    assert (skipped.campaign_id, skipped.duration) == ("9", 0.0)
+    assert by_campaign[("delete", "b")].status == by_campaign[("delete", "c")].status == "done"
+    assert client.log[-1] == ("delete_campaigns", "2,3")
+
+
+def test_an_id_the_answer_leaves_out_is_a_failure_that_says_so() -> None:
+    client = BatchFails.with_rows(Row("1", "a", P), Row("2", "b", P))
+    client.leave_out = ("2",)
+    report = apply_plan(Plan((_delete("a", "1"), _delete("b", "2"))), client)
+    assert [(o.status, o.error, o.campaign_id) for o in report.outcomes] == [
+        ("done", None, "1"), ("failed", "not in the vendor's answer", "2"),
+    ]  # fmt: skip
+
+
+def test_after_a_fatal_batch_the_next_batches_are_skipped_with_the_reason() -> None:
+    from reconciler.errors import QuotaExhausted
+
+    client = BatchFails.with_rows(*(Row(str(i), f"c{i}", P) for i in range(1, 5)))
+    client.refuse = QuotaExhausted("no calls left", call="delete_campaign")
+    plan = Plan(tuple(_delete(f"c{i}", str(i)) for i in range(1, 5)))
+    report = apply_plan(plan, client, delete_batch=2)
+    assert [o.status for o in report.outcomes] == ["failed", "failed", "skipped", "skipped"]
+    reason = "not run: the delete of c1 failed (QuotaExhausted: nothing else can succeed)"
+    assert [o.error for o in report.outcomes[2:]] == [reason, reason]
+    assert [o.campaign_id for o in report.outcomes[2:]] == ["3", "4"]
+    assert client.log == [("delete_campaigns", "1,2")]
