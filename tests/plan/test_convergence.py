@@ -36,3 +36,29 @@ def test_protect_turns_a_clear_or_a_delete_into_an_error_naming_the_campaign() -
 def test_a_new_started_campaign_is_created_then_started_a_stopped_one_only_created() -> None:
     plan = make_plan(desired(camp("n"), camp("s", "stopped")), [])
     assert steps(plan) == [("create", "n", None), ("create", "s", None), ("start", "n", None)]
+
+
+def test_each_call_says_why_it_is_planned_for_tools_that_read_the_json() -> None:
+    from reconciler.plan.model import ActionReason
+    from reconciler.vocabulary import Unmanaged
+
+    plan = make_plan(
+        desired(
+            camp("gone", "absent"), camp("c", "cleared"), camp("s", "stopped"), camp("n"),
+            camp("d", "stopped", description="new"), unmanaged=Unmanaged.STOP,
+        ),
+        [lc("1", "gone", STARTED), lc("2", "c", records=3), lc("3", "s", STARTED),
+         lc("4", "d"), lc("9", "stray", STARTED)],
+    )  # fmt: skip
+    why = {(a.kind.value, a.campaign): a.why for a in plan.actions}
+    assert why == {
+        ("stop", "gone"): ActionReason.ABSENT,
+        ("delete", "gone"): ActionReason.ABSENT,
+        ("clear", "c"): ActionReason.RECORDS,
+        ("stop", "s"): ActionReason.STATE,
+        ("create", "n"): ActionReason.NOT_LIVE,
+        ("start", "n"): ActionReason.CREATED_BY_PLAN,
+        ("edit", "d"): ActionReason.FIELDS,
+        ("stop", "stray"): ActionReason.UNMANAGED,
+    }
+    assert [f.campaign for f in plan.fingerprints if f.campaign == "stray"] == ["stray"]

@@ -49,3 +49,14 @@ def test_a_daily_quota_below_the_calls_is_a_warning() -> None:
     (warning,) = plan.budget_warnings(3, Thresholds())
     assert "apply will make 4 API calls, more than operation.daily_quota 3" in warning.message
     assert plan.budget_warnings(4, Thresholds()) == ()
+
+
+def test_the_delete_limit_counts_in_words() -> None:
+    one = make_plan(desired(camp("a", "absent")), [lc("1", "a")])
+    two = make_plan(desired(camp("a", "absent"), camp("b", "absent")), [lc("1", "a"), lc("2", "b")])
+    assert one.threshold_violations(Thresholds()) == [
+        "the plan deletes 1 campaign (more than --max-deletes 0)"
+    ]
+    assert two.threshold_violations(Thresholds(max_deletes=1)) == [
+        "the plan deletes 2 campaigns (more than --max-deletes 1)"
+    ]

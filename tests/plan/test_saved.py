@@ -210,3 +210,17 @@ def test_every_part_of_a_plan_reads_back_from_its_file_as_it_was(tmp_path: Path)
     assert (back.plan.live_total, back.plan.live_started) == (plan.live_total, plan.live_started)
     assert back.operation == operation and back.endpoint == "http://127.0.0.1:8765"
     assert back.paths == ("m.yaml",)
+
+
+def test_the_file_keeps_the_manifests_digests_the_paths_and_its_signature(
+    tmp_path: Path,
+) -> None:
+    from reconciler.plan.saved import ManifestFile, SavedPlan, read_plan
+
+    manifests = (ManifestFile("m.yaml", "ab" * 32), ManifestFile("n.yaml", "cd" * 32))
+    saved_plan = SavedPlan(four_kinds(), Operation(), None, ("m.yaml", "n.yaml"), manifests)
+    path = tmp_path / "plan.json"
+    write_plan(saved_plan, path, TOKEN)
+    back = read_plan(path)
+    assert back.manifests == manifests and back.paths == ("m.yaml", "n.yaml")
+    assert back.signature and back.signature == json.loads(path.read_text())["signature"]
