@@ -16,14 +16,17 @@ from typing import Any, Literal
 from .vocabulary import CampaignType
 
 __all__ = [
+    "EXPORTED_IF_SENT",
     "FIELDS",
     "LISTED_IF_SENT",
     "MANAGED",
     "SEEN",
     "UNLISTED",
+    "WRITTEN_BARE",
     "Field",
     "field_named",
     "from_vendor",
+    "manifest_text",
     "to_vendor",
 ]
 
@@ -84,8 +87,21 @@ MANAGED: tuple[str, ...] = tuple(f.name for f in FIELDS)
 LISTED_IF_SENT: tuple[str, ...] = tuple(f.name for f in FIELDS if f.listed == "if-sent")
 #: never in the list: compared with the last-applied record only
 UNLISTED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.listed == "never")
+#: what export writes besides the name, type and description, when the list shows it
+EXPORTED_IF_SENT: tuple[str, ...] = tuple(
+    f.name for f in FIELDS if f.exported and f.listed == "if-sent"
+)
+#: written bare in YAML (a number, true/false), not as a quoted string
+WRITTEN_BARE: frozenset[str] = frozenset(f.name for f in FIELDS if f.kind in ("int", "flag"))
 #: what a saved plan keeps of each live campaign it manages (its facts)
 SEEN: tuple[str, ...] = ("name", "type", "status", "records", "description", *LISTED_IF_SENT)
+
+
+def manifest_text(value: Any) -> str:
+    """A value as a manifest writes it: true/false, a number, or the text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def field_named(name: str) -> Field:

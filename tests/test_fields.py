@@ -92,3 +92,11 @@ def test_a_create_body_and_an_answer_read_as_the_record() -> None:
 )
 def test_a_vendor_value_not_in_the_expected_form_is_not_recorded(answer: dict[str, object]) -> None:
     assert from_vendor(answer) == {}
+
+
+def test_export_writes_what_the_list_shows_as_a_manifest_writes_it() -> None:
+    from reconciler.fields import EXPORTED_IF_SENT, WRITTEN_BARE, manifest_text
+
+    assert EXPORTED_IF_SENT == ("skill_id", "speed", "turbo_dial")
+    assert {"speed", "turbo_dial", "enable_edition", "routing_recall"} == WRITTEN_BARE
+    assert [manifest_text(v) for v in (True, False, 40, "1001")] == ["true", "false", "40", "1001"]

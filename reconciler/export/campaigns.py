@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ..client.live import LiveCampaign
 from ..errors import ManifestError, ReconcilerError
+from ..fields import EXPORTED_IF_SENT, WRITTEN_BARE, manifest_text
 from ..vocabulary import LiveStatus
 
 __all__ = [
@@ -82,16 +83,17 @@ class ExportedCampaign:
         fields = {"name": self.name, "type": lc.type.value, "state": self.state}
         if lc.description.strip():
             fields["description"] = lc.description
-        # the other fields the list shows, when it shows them (managed fields)
-        if lc.skill_id:
-            fields["skill_id"] = lc.skill_id
-        if lc.speed is not None:
-            fields["speed"] = str(lc.speed)
-        if lc.turbo_dial is not None:
-            fields["turbo_dial"] = "true" if lc.turbo_dial else "false"
+        # the other fields the list shows, when it shows them (`fields.py`)
+        fields.update(_listed(lc))
         if self.pin:
             fields["id"] = lc.campaign_id
         return fields
+
+
+def _listed(campaign: object) -> dict[str, str]:
+    """The fields export writes when the list shows them, as the manifest writes them."""
+    values = ((name, getattr(campaign, name)) for name in EXPORTED_IF_SENT)
+    return {name: manifest_text(value) for name, value in values if value not in (None, "")}
 
 
 def _id_key(campaign_id: str) -> tuple[int, str]:
@@ -230,7 +232,7 @@ def _campaign(entry: ExportedCampaign) -> list[str]:
     fields = entry.manifest_fields()
     first = True
     for key, value in fields.items():
-        text = value if key in ("speed", "turbo_dial") else yaml_scalar(value)
+        text = value if key in WRITTEN_BARE else yaml_scalar(value)
         lines.append(f"{'  - ' if first else '    '}{key}: {text}")
         first = False
     return lines
@@ -344,12 +346,7 @@ def check_round_trip(
             got["state"] = got_campaign.state.value
             if got_campaign.description:
                 got["description"] = got_campaign.description
-            if got_campaign.skill_id:
-                got["skill_id"] = got_campaign.skill_id
-            if got_campaign.speed is not None:
-                got["speed"] = str(got_campaign.speed)
-            if got_campaign.turbo_dial is not None:
-                got["turbo_dial"] = "true" if got_campaign.turbo_dial else "false"
+            got.update(_listed(got_campaign))
             if got_campaign.id is not None:
                 got["id"] = got_campaign.id
         for line in _explain(want, got):
