@@ -92,7 +92,9 @@ EXPORTED_IF_SENT: tuple[str, ...] = tuple(
     f.name for f in FIELDS if f.exported and f.listed == "if-sent"
 )
 #: written bare in YAML (a number, true/false), not as a quoted string
-WRITTEN_BARE: frozenset[str] = frozenset(f.name for f in FIELDS if f.kind in ("int", "flag"))
+WRITTEN_BARE: frozenset[str] = frozenset(
+    f.name for f in FIELDS if f.kind in ("int", "flag", "inverted-flag")
+)
 #: what a saved plan keeps of each live campaign it manages (its facts)
 SEEN: tuple[str, ...] = ("name", "type", "status", "records", "description", *LISTED_IF_SENT)
 
