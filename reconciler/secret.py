@@ -35,9 +35,13 @@ class Secret:
 
     __slots__ = ("_value",)
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, everywhere: bool = True) -> None:
+        """`everywhere`: redact it from all text this process prints (a token). A value
+        whose every 8-character run must not vanish from output (a connection string
+        holds `postgres` and the host) passes False, and has its secret parts made
+        Secrets of their own."""
         self._value = value
-        if value:
+        if value and everywhere:
             _KNOWN.add(value)
 
     def reveal(self) -> str:

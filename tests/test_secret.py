@@ -151,3 +151,13 @@ def test_short_runs_and_ordinary_text_are_left_alone() -> None:
     secret_module.Secret(TOKEN_ECHOED)
     text = "campaign tk_9f8e stopped; 81706 records"  # 7 characters of it at most
     assert secret_module.redact_all(text) == text
+
+
+def test_a_secret_kept_out_of_the_global_redaction_still_never_prints_itself() -> None:
+    from reconciler.secret import Secret, redact_all
+
+    url = Secret("postgresql://bench@db.example:5432/campaigns", everywhere=False)
+    assert "postgres" not in repr(url) and "db.example" not in str(url)
+    # its common runs ("postgres", a host) are not masked from every line printed
+    assert redact_all("state postgres (db.example)") == "state postgres (db.example)"
+    assert url.redact(f"x {url.reveal()} y") == "x *** y"

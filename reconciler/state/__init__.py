@@ -36,7 +36,9 @@ def state_url(config: StateConfig, environ: Mapping[str, str]) -> Secret:
             f"the postgres state backend needs a connection string in the environment "
             f"variable {config.url_env} (operation.state.url_env)"
         )
-    return Secret(value)
+    # not redacted everywhere: its host, port and `postgres` would vanish from every line;
+    # the backend makes its password a Secret and masks the rest in the driver's messages
+    return Secret(value, everywhere=False)
 
 
 def open_state(

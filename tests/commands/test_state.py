@@ -112,3 +112,12 @@ def test_the_state_url_appears_nowhere_at_any_verbosity(
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute("DROP OWNED BY wolkvox_secret_role")
             conn.execute("DROP ROLE wolkvox_secret_role")
+
+
+def test_plan_v_says_what_reading_the_state_cost(applied, backend: dict[str, str]) -> None:
+    sim, path = applied
+    planned = cli(sim, backend, "plan", str(path), "-v")
+    assert planned.returncode == 0, planned.stderr
+    kind = backend["WOLKVOX_STATE"]
+    line = next(x for x in planned.stderr.splitlines() if x.startswith(f"state {kind} ("))
+    assert ": 2 bindings and the fields of 2 campaigns read in " in line and line.endswith(" s")
