@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..errors import Location
 from ..fields import OPTION_KEYS
@@ -23,6 +24,7 @@ __all__ = [
     "Operation",
     "create_params",
     "desired_value",
+    "value_getter",
 ]
 
 #: The ones the create call accepts too (opt0 is set by an edit after the create).
@@ -136,7 +138,19 @@ def create_carries_amd(campaign: Campaign) -> bool:
 def desired_value(campaign: Campaign, name: str) -> object:
     """The manifest's value of a managed field (`options.opt3` for a label), or None when
     the manifest leaves it out."""
+    return value_getter(name)(campaign)
+
+
+def value_getter(name: str) -> Callable[[Campaign], object]:
+    """`desired_value` of one field, as a function of the campaign (made once per field:
+    the differ asks it of every field of every campaign)."""
     if name.startswith("options."):
-        return campaign.options.get(name.split(".", 1)[1])
-    value = getattr(campaign, name)
-    return None if value == "" else value
+        key = name.split(".", 1)[1]
+        return lambda campaign: campaign.options.get(key)
+    get = attrgetter(name)
+
+    def value(campaign: Campaign) -> object:
+        found = get(campaign)
+        return None if found == "" else found
+
+    return value

@@ -132,10 +132,11 @@ def unmanaged(
     live: Sequence[LiveCampaign], policy: Unmanaged, managed: Collection[str], found: Findings
 ) -> list[Action]:
     """What `operation.unmanaged` does with the live campaigns not in `managed` (ids)."""
-    actions = []
-    for lc in sorted(live, key=lambda x: (x.name, x.campaign_id)):
-        if lc.campaign_id in managed:
-            continue
+    actions: list[Action] = []
+    if policy is Unmanaged.IGNORE:
+        return actions
+    others = [lc for lc in live if lc.campaign_id not in managed]
+    for lc in sorted(others, key=lambda x: (x.name, x.campaign_id)):
         if policy is Unmanaged.WARN:
             found.warnings.append(
                 Finding(

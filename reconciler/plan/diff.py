@@ -15,13 +15,13 @@ names), so a record can be read back from a body sent or an answer received.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..client.live import LiveCampaign
-from ..fields import FIELDS, LISTED_IF_SENT, put
-from ..manifest.desired import Campaign, create_carries_amd, desired_value
+from ..fields import FIELDS, LISTED_IF_SENT, Field, put
+from ..manifest.desired import Campaign, create_carries_amd, value_getter
 from ..vocabulary import CampaignType
 from .model import Action, ActionKind, ActionReason
 
@@ -34,6 +34,11 @@ __all__ = [
 
 #: what the differ compares besides the name, type and description, in display order
 _COMPARED = tuple(f for f in FIELDS if f.listed != "always")
+#: (name, the manifest's value of it or None) for each compared field: a plan of 10,000
+#: campaigns asks 220,000 times
+_WANTED: tuple[tuple[Field, Callable[[Campaign], Any]], ...] = tuple(
+    (f, value_getter(f.name)) for f in _COMPARED
+)
 
 
 @dataclass
@@ -71,9 +76,9 @@ def diff_fields(
     # the vendor pads an empty description with a space (its sample list shows " ")
     if live.description.strip() != c.description.strip():
         out.add("description", f"live {live.description!r}", c.description)
-    for f in _COMPARED:
+    for f, getter in _WANTED:
         name = f.name
-        wanted = desired_value(c, name)
+        wanted = getter(c)
         if wanted is None:
             continue
         seen = getattr(live, name, None) if name in LISTED_IF_SENT else None
@@ -97,8 +102,8 @@ def post_create_fields(c: Campaign) -> FieldDiff:
     create body cannot carry (speed, turbo dial, recall routing, dial order, label opt0,
     and AMD for a preview campaign)."""
     out = FieldDiff()
-    for f in _COMPARED:
-        wanted = desired_value(c, f.name)
+    for f, getter in _WANTED:
+        wanted = getter(c)
         carried = create_carries_amd(c) if f.name == "amd" else f.create_key is not None
         if wanted is not None and not carried:
             out.add(f.name, "new", wanted)
