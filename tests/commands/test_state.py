@@ -121,3 +121,34 @@ def test_plan_v_says_what_reading_the_state_cost(applied, backend: dict[str, str
     kind = backend["WOLKVOX_STATE"]
     line = next(x for x in planned.stderr.splitlines() if x.startswith(f"state {kind} ("))
     assert ": 2 bindings and the fields of 2 campaigns read in " in line and line.endswith(" s")
+
+
+def test_the_manifests_choose_the_backend_and_name_the_url_variable(
+    simulator: StartSimulator, tmp_path: Path, postgres_url: str
+) -> None:
+    sim = simulator(None, "--token", TOKEN)
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "version: 1\noperation:\n  state: {backend: postgres, url_env: OPS_STATE_DB}\n"
+        "campaigns:\n  - {name: a, type: preview, state: stopped}\n"
+    )
+    env = {"OPS_STATE_DB": postgres_url}
+    planned = run_cli("plan", str(path), "-v", env={**sim.env, **env})
+    assert planned.returncode == 0, planned.stderr
+    assert "state postgres (the URL in $OPS_STATE_DB): 0 bindings" in planned.stderr
+    # --state (or WOLKVOX_STATE) overrides the manifests' backend
+    local = run_cli("plan", str(path), "-v", "--state", "local", env={**sim.env, **env})
+    assert "state local (" in local.stderr
+    missing = run_cli("plan", str(path), env=sim.env)
+    assert missing.returncode == 1 and "environment variable OPS_STATE_DB" in missing.stderr
+
+
+def test_a_url_variable_the_manifests_could_read_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "version: 1\noperation:\n  variables: [OPS_DB]\n"
+        "  state: {backend: postgres, url_env: OPS_DB}\ncampaigns: []\n"
+    )
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"{path}:4:3: operation.state.url_env names OPS_DB" in result.stderr
