@@ -17,13 +17,26 @@ holder and an expiry renewed while the apply runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from .model import Binding, Snapshot
 
-__all__ = ["HeldLock", "JournalWriter", "StateBackend"]
+__all__ = ["HeldLock", "JournalWriter", "ReleasedOnExit", "StateBackend"]
+
+
+class ReleasedOnExit:
+    """A held lock that `with` releases, however the block ends."""
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: Any) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class JournalWriter(Protocol):
@@ -55,6 +68,10 @@ class StateBackend(Protocol):
     def lock(self, timeout: float, operation: str) -> HeldLock: ...
 
     def put_binding(self, binding: Binding) -> None: ...
+
+    def put_bindings(self, bindings: Sequence[Binding]) -> None:
+        """Several at once (one write, one transaction); one id keeps one name."""
+        ...
 
     def drop_binding(self, name: str) -> None: ...
 

@@ -19,17 +19,17 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from ..apply.journal import Journal, read_journal
 from ..errors import StateError
 from ..io import atomic_write
 from ..secret import redact_all
+from .backend import ReleasedOnExit
 from .flock import OperationLock
-from .model import FORMAT, Binding, Snapshot, now
+from .model import FORMAT, Binding, Snapshot, bind_all, now
 
 __all__ = ["LocalState"]
 
@@ -108,12 +108,13 @@ class LocalState:
     # -- writing -------------------------------------------------------------------------
 
     def put_binding(self, binding: Binding) -> None:
+        self.put_bindings([binding])
+
+    def put_bindings(self, bindings: Sequence[Binding]) -> None:
         with self._mutex:
             snapshot = self._load()
-            for name, other in list(snapshot.bindings.items()):
-                if other.campaign_id == binding.campaign_id and name != binding.name:
-                    del snapshot.bindings[name]  # one id, one name
-            snapshot.bindings[binding.name] = binding
+            bind_all(snapshot, bindings)
+            self._unsaved += len(bindings) - 1
             self._changed()
 
     def drop_binding(self, name: str) -> None:
@@ -193,24 +194,13 @@ class LocalState:
         self.flush()
 
 
-class _FileLock:
+class _FileLock(ReleasedOnExit):
     def __init__(self, held: OperationLock) -> None:
         self._held = held
         self.took_over = held.took_over.describe() if held.took_over else None
 
     def release(self) -> None:
         self._held.release()
-
-    def __enter__(self) -> _FileLock:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
 
 
 def apply_outcome(snapshot: Snapshot, entry: dict[str, Any]) -> None:
@@ -224,10 +214,7 @@ def apply_outcome(snapshot: Snapshot, entry: dict[str, Any]) -> None:
     action = entry.get("action")
     if action == "create":
         origin = "adopted" if entry.get("adopted") else "created"
-        for other, bound in list(snapshot.bindings.items()):
-            if bound.campaign_id == cid and other != name:
-                del snapshot.bindings[other]
-        snapshot.bindings[name] = Binding(name, cid, origin, str(entry.get("time", "")))
+        bind_all(snapshot, [Binding(name, cid, origin, str(entry.get("time", "")))])
     elif action == "delete":
         found = snapshot.bindings.get(name)
         if found is not None and found.campaign_id == cid:

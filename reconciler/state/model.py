@@ -3,12 +3,12 @@ last-applied fields of each campaign, and (through the journal) the history of a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["FORMAT", "ORIGINS", "Binding", "Snapshot", "StateConfig", "now"]
+__all__ = ["FORMAT", "ORIGINS", "Binding", "Snapshot", "StateConfig", "bind_all", "now"]
 
 #: the state format this version reads and writes; an older one is migrated on read, a
 #: newer one refused (1: the last-applied record alone, `last-applied-<key>.json`)
@@ -107,6 +107,21 @@ class Snapshot:
                 if isinstance(values, Mapping) and _is_id(str(cid))
             }
         return out
+
+
+def bind_all(snapshot: Snapshot, bindings: Sequence[Binding]) -> None:
+    """Put `bindings` in `snapshot`; a name bound before to one of their ids loses it (one
+    id, one name). One pass over the bindings, however many are put."""
+    by_id = {b.campaign_id: name for name, b in snapshot.bindings.items()}
+    for binding in bindings:
+        other = by_id.get(binding.campaign_id)
+        if other is not None and other != binding.name:
+            del snapshot.bindings[other]
+        previous = snapshot.bindings.get(binding.name)
+        if previous is not None:
+            by_id.pop(previous.campaign_id, None)
+        snapshot.bindings[binding.name] = binding
+        by_id[binding.campaign_id] = binding.name
 
 
 def _id_order(cid: str) -> tuple[int, str]:

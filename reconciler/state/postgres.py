@@ -22,14 +22,14 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from types import TracebackType
 from typing import Any
 
 from ..errors import ConfigError, LockHeld, StateError
 from ..secret import Secret, redact_all
+from .backend import ReleasedOnExit
 from .model import FORMAT, Binding, Snapshot, now
 
 __all__ = ["PostgresState", "connect"]
@@ -197,18 +197,32 @@ class PostgresState:
         return snapshot
 
     def put_binding(self, binding: Binding) -> None:
-        with self._mutex, self._db(f"bind {binding.name!r}"), self._conn.transaction():
-            self._conn.execute(
-                "DELETE FROM wolkvox_bindings WHERE operation = %s AND campaign_id = %s "
-                "AND name <> %s",
-                (self.key, binding.campaign_id, binding.name),
-            )
-            self._conn.execute(
-                "INSERT INTO wolkvox_bindings VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
-                "(operation, name) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, "
-                "origin = EXCLUDED.origin, since = EXCLUDED.since",
-                (self.key, binding.name, binding.campaign_id, binding.origin, binding.since),
-            )
+        self.put_bindings([binding])
+
+    def put_bindings(self, bindings: Sequence[Binding]) -> None:
+        if not bindings:
+            return
+        what = f"bind {bindings[0].name!r}" + (
+            f" and {len(bindings) - 1} more" if len(bindings) > 1 else ""
+        )
+        with (
+            self._mutex,
+            self._db(what),
+            self._conn.transaction(),
+            self._conn.cursor() as cursor,
+        ):
+            for binding in bindings:  # in order: a later binding of an id wins
+                cursor.execute(
+                    "DELETE FROM wolkvox_bindings WHERE operation = %s AND campaign_id = %s "
+                    "AND name <> %s",
+                    (self.key, binding.campaign_id, binding.name),
+                )
+                cursor.execute(
+                    "INSERT INTO wolkvox_bindings VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
+                    "(operation, name) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, "
+                    "origin = EXCLUDED.origin, since = EXCLUDED.since",
+                    (self.key, binding.name, binding.campaign_id, binding.origin, binding.since),
+                )
 
     def drop_binding(self, name: str) -> None:
         with self._mutex, self._db(f"unbind {name!r}"):
@@ -276,7 +290,7 @@ class PostgresState:
         self._conn.close()
 
 
-class _AdvisoryLock:
+class _AdvisoryLock(ReleasedOnExit):
     """`pg_try_advisory_lock` on a connection of its own, polled until `timeout`."""
 
     def __init__(self, state: PostgresState, operation: str) -> None:
@@ -342,17 +356,6 @@ class _AdvisoryLock:
         finally:
             conn.close()
 
-    def __enter__(self) -> _AdvisoryLock:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
-
 
 class _TableJournal:
     """The journal as rows of `wolkvox_history`; a durable entry commits the ones before."""
@@ -389,9 +392,3 @@ class _TableJournal:
         with self._lock:
             if self._pending:
                 self._commit()
-
-    def __enter__(self) -> _TableJournal:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

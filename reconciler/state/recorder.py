@@ -11,7 +11,7 @@ from typing import Any
 from ..fields import from_vendor
 from ..plan.model import Action, ActionKind
 from .backend import StateBackend
-from .model import Binding, Snapshot, now
+from .model import Binding, Snapshot, bind_all, now
 
 __all__ = ["StateRecorder"]
 
@@ -27,10 +27,16 @@ class StateRecorder:
     def bind_matched(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Bind what the plan matched by name or pinned id and the state did not yet
         hold: from now on the id, not the name, says which campaign it is."""
-        for name, cid in pairs:
-            bound = self.snapshot.bindings.get(name)
-            if bound is None or bound.campaign_id != cid:
-                self._bind(Binding(name, cid, "matched", now()))
+        since = now()
+        new = [
+            Binding(name, cid, "matched", since)
+            for name, cid in pairs
+            if name not in self.snapshot.bindings or self.snapshot.bindings[name].campaign_id != cid
+        ]
+        if new:  # one write (one transaction), however many: a first apply may bind 10,000
+            with self._mutex:
+                bind_all(self.snapshot, new)
+                self.backend.put_bindings(new)
 
     def saw(
         self,
@@ -64,10 +70,7 @@ class StateRecorder:
             self.backend.put_fields(campaign_id, fields)
 
     def _bind(self, binding: Binding) -> None:
-        for name, other in list(self.snapshot.bindings.items()):
-            if other.campaign_id == binding.campaign_id and name != binding.name:
-                del self.snapshot.bindings[name]
-        self.snapshot.bindings[binding.name] = binding
+        bind_all(self.snapshot, [binding])
         self.backend.put_binding(binding)
 
     def flush(self) -> None:

@@ -21,8 +21,7 @@ from ..state import Binding, Snapshot, StateBackend, StateConfig, open_state
 from ..state.history import Run, runs
 from ..state.model import now
 from .planning import load_desired
-from .stateful import StatePlace, state_config
-from .target import state_dir_for
+from .stateful import StatePlace, open_operation_state, state_config
 
 __all__ = [
     "StateView",
@@ -47,13 +46,11 @@ def opened(
     paths: Sequence[str],
     place: StatePlace,
     environ: Mapping[str, str] | None = None,
-    *,
-    backend: str | None = None,
 ) -> Iterator[tuple[Desired, StateBackend]]:
-    """The manifests' operation and its state (`backend` overrides the choice)."""
+    """The manifests' operation and its state."""
     env = os.environ if environ is None else environ
     desired = load_desired(paths, environ)
-    config = state_config(desired.operation.state, backend or place.backend, env)
+    config = state_config(desired.operation.state, place.backend, env)
     state = _open(config, desired, paths, place, env)
     try:
         yield desired, state
@@ -68,12 +65,11 @@ def _open(
     place: StatePlace,
     env: Mapping[str, str],
 ) -> StateBackend:
-    from ..state.flock import default_lock_dir, lock_key
+    """No endpoint needed: the token alone says which operation's state it is."""
+    from ..state.flock import lock_key
 
     key = lock_key(token_from_env(desired.operation.token_env, dict(env)))
-    state_dir = Path(place.state_dir) if place.state_dir else state_dir_for(paths)
-    lock_dir = Path(place.lock_dir) if place.lock_dir else default_lock_dir()
-    return open_state(config, key, state_dir=state_dir, lock_dir=lock_dir, environ=env)
+    return open_operation_state(config, key, paths, place, env)
 
 
 def show_state(
@@ -193,8 +189,7 @@ def bind_exported(
                 for name, cid in pairs
                 if name not in snapshot.bindings or snapshot.bindings[name].campaign_id != cid
             ]
-            for name, cid in new:
-                state.put_binding(Binding(name, cid, "exported", since))
+            state.put_bindings([Binding(name, cid, "exported", since) for name, cid in new])
             _journal(state, "export", bound=len(new))
             state.flush()
     finally:
@@ -227,8 +222,7 @@ def migrate_state(
                         f"the target state, {target.describe()}, is not empty: refusing to "
                         "overwrite it"
                     )
-                for binding in snapshot.bindings.values():
-                    target.put_binding(binding)
+                target.put_bindings(list(snapshot.bindings.values()))
                 for cid, fields in snapshot.fields.items():
                     target.put_fields(cid, fields)
                 target.add_entries(entries)

@@ -12,7 +12,7 @@ from ..errors import ConfigError
 from ..state import BACKENDS, StateBackend, StateConfig, open_state
 from .target import Target, state_dir_for
 
-__all__ = ["StatePlace", "open_target_state", "state_config"]
+__all__ = ["StatePlace", "open_operation_state", "open_target_state", "state_config"]
 
 
 def state_config(
@@ -52,11 +52,23 @@ def open_target_state(
     environ: Mapping[str, str] | None = None,
 ) -> StateBackend:
     """The state of `target`'s operation, in the backend chosen for it."""
-    from ..state.flock import default_lock_dir
-
     place = place or StatePlace()
     env = os.environ if environ is None else environ
     config = state_config(target.operation.state, place.backend, env)
+    return open_operation_state(config, target.lock_key, paths, place, env)
+
+
+def open_operation_state(
+    config: StateConfig,
+    key: str,
+    paths: Sequence[str],
+    place: StatePlace,
+    environ: Mapping[str, str],
+) -> StateBackend:
+    """The state `config` names for the operation whose token hashes to `key`; the local
+    one beside the first manifest unless `place` says where."""
+    from ..state.flock import default_lock_dir
+
     state_dir = Path(place.state_dir) if place.state_dir else state_dir_for(paths)
     lock_dir = Path(place.lock_dir) if place.lock_dir else default_lock_dir()
-    return open_state(config, target.lock_key, state_dir=state_dir, lock_dir=lock_dir, environ=env)
+    return open_state(config, key, state_dir=state_dir, lock_dir=lock_dir, environ=environ)

@@ -121,3 +121,15 @@ def test_a_token_in_a_vendor_answer_never_reaches_the_state(opener: Opener) -> N
     state.flush()
     text = json.dumps([opener().read().fields, list(opener().entries())])
     assert token.reveal() not in text and "***" in text
+
+
+def test_many_bindings_at_once_keep_one_name_per_id(opener: Opener) -> None:
+    state = opener()
+    state.put_binding(Binding("old", "1"))
+    state.put_bindings(
+        [Binding(f"c{i}", str(100 + i), "exported") for i in range(300)] + [Binding("new", "1")]
+    )
+    state.flush()
+    bindings = opener().read().bindings
+    assert len(bindings) == 301 and "old" not in bindings
+    assert bindings["new"].campaign_id == "1" and bindings["c299"].campaign_id == "399"

@@ -63,3 +63,22 @@ def test_creates_the_journal_holds_past_the_state_are_bound_on_read(tmp_path: Pa
     bindings = _local(tmp_path).read().bindings
     assert {n: b.campaign_id for n, b in bindings.items()} == {"new": "2"}
     assert bindings["new"].origin == "created"
+
+
+def test_a_thousand_bindings_at_once_are_one_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reconciler.state.local as local
+
+    writes: list[str] = []
+    from reconciler.io import atomic_write as real
+
+    def counted(path: Path, text: str) -> None:
+        writes.append(text)
+        real(path, text)
+
+    monkeypatch.setattr(local, "atomic_write", counted)
+    state = _local(tmp_path)
+    state.put_bindings([Binding(f"c{i}", str(i + 1)) for i in range(1000)])
+    state.flush()
+    assert len(writes) == 1 and len(_local(tmp_path).read().bindings) == 1000

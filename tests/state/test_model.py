@@ -32,3 +32,13 @@ def test_entries_that_are_not_ours_are_dropped() -> None:
     snapshot = Snapshot.from_document(document)
     assert snapshot.bindings == {"ok": Binding("ok", "5", "matched", "")}
     assert snapshot.fields == {"7": {"a": 1}}
+
+
+def test_binding_a_name_to_an_id_takes_it_from_any_other_name() -> None:
+    from reconciler.state.model import bind_all
+
+    snapshot = Snapshot(bindings={"a": Binding("a", "1"), "b": Binding("b", "2")})
+    bind_all(snapshot, [Binding("c", "1"), Binding("b", "3"), Binding("d", "2")])
+    assert {n: b.campaign_id for n, b in snapshot.bindings.items()} == {
+        "c": "1", "b": "3", "d": "2"
+    }  # fmt: skip
