@@ -148,20 +148,21 @@ class _Run:
 
     def phase(self, actions: list[Action]) -> None:
         pending = deque(actions)  # popped from the left: a list would cost O(n²) at 100,000
+        if self.concurrency == 1:
+            # one call at a time, made from this thread: no hand-off to a worker and back,
+            # which costs each call a thread's wake-up twice
+            while pending:
+                index, action = self._next_to_send(pending)
+                if action is not None:
+                    self._finish(index, *self._execute(action))
+            return
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             in_flight: dict[Future[tuple[Outcome, ApiError | None]], int] = {}
             while pending or in_flight:
                 while pending and len(in_flight) < self.concurrency:
-                    index = self._next_index()
-                    action = self._resolve(pending.popleft())
-                    reason = self._skip_reason(action)
-                    if reason is not None:
-                        self._finish(
-                            index, Outcome(action, "skipped", action.campaign_id, 0.0, reason), None
-                        )
-                        continue
-                    self._record("attempt", action, action.campaign_id)
-                    in_flight[pool.submit(self._execute, action)] = index
+                    index, action = self._next_to_send(pending)
+                    if action is not None:
+                        in_flight[pool.submit(self._execute, action)] = index
                 if not in_flight:
                     break
                 # a short timeout keeps the main thread responsive to signals
@@ -170,6 +171,17 @@ class _Run:
                     index = in_flight.pop(future)
                     outcome, error = future.result()
                     self._finish(index, outcome, error)
+
+    def _next_to_send(self, pending: deque[Action]) -> tuple[int, Action | None]:
+        """The next action, its attempt journaled; None if it is skipped (and finished)."""
+        index = self._next_index()
+        action = self._resolve(pending.popleft())
+        reason = self._skip_reason(action)
+        if reason is not None:
+            self._finish(index, Outcome(action, "skipped", action.campaign_id, 0.0, reason), None)
+            return index, None
+        self._attempt(action)
+        return index, action
 
     def delete_phase(self, actions: list[Action], batch: int) -> None:
         """The deletes, `batch` campaigns of one type per call, one batch at a time (each
@@ -273,6 +285,15 @@ class _Run:
             duration=round(outcome.duration, 3),
             adopted=outcome.adopted or None,
         )
+
+    def _attempt(self, action: Action) -> None:
+        """The attempt is in the journal before its call is sent (a kill -9 cannot lose
+        it). A create's is fsynced first too: the create is the one call that must never
+        be sent twice. Another's is fsynced while its call is in flight (group commit)."""
+        create = action.kind is ActionKind.CREATE
+        self._record("attempt", action, action.campaign_id, durable=create)
+        if not create and self.journal is not None:
+            self.journal.sync_soon()
 
     def _record(
         self,

@@ -1,9 +1,12 @@
 """An append-only JSON-lines record of what apply attempted and what came of it.
 
-Each entry is written with one `write` on an O_APPEND descriptor and fsynced before the
-call returns, so an apply killed at any instant (kill -9 included) leaves every entry it
-wrote intact, and the entry for an attempt is on disk before the API call is made. A line
-cut short by a crash mid-write is skipped by `read_journal`.
+Each entry is written with one `write` on an O_APPEND descriptor before `record` returns,
+so an apply killed at any instant (kill -9 included) leaves every entry it wrote intact:
+the entry for an attempt is written before the API call is made. How soon it is fsynced
+(what a power cut cannot take) is the caller's choice: `durable` entries before `record`
+returns; after `sync_soon`, by a helper thread while the call is in flight (group commit);
+others with the next of those, or at `close`. A line cut short by a crash mid-write is
+skipped by `read_journal`.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class Journal:
                 f"cannot open the journal {self.path}: {exc.strerror or exc}"
             ) from None
         self._fd: int | None = fd
+        self._wanted = threading.Event()  # `sync_soon` asked the helper for an fsync
+        self._helper: threading.Thread | None = None
+        self._failed: OSError | None = None  # what the helper's fsync met, raised next
 
     def record(self, event: str, *, durable: bool = True, **fields: Any) -> None:
         """Append one line. `durable=False` skips its fsync: the next durable line (the next
@@ -58,6 +64,8 @@ class Journal:
             if self._fd is None:
                 raise ValueError("journal is closed")
             try:
+                if self._failed is not None:
+                    raise self._failed
                 os.write(self._fd, line.encode())
                 if durable:
                     os.fsync(self._fd)
@@ -67,6 +75,28 @@ class Journal:
                     f"cannot write the journal {self.path}: {exc.strerror or exc}"
                 ) from None
 
+    def sync_soon(self) -> None:
+        """fsync what is written, on a helper thread, without waiting for it: while the
+        call just recorded is in flight. The next durable entry or `close` covers it too."""
+        if self._helper is None:
+            self._helper = threading.Thread(
+                target=self._sync_when_asked, name="wolkvox-journal", daemon=True
+            )
+            self._helper.start()
+        self._wanted.set()
+
+    def _sync_when_asked(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            with self._lock:  # held: `close` must not close the descriptor mid-fsync
+                if self._fd is None:
+                    return
+                try:
+                    os.fsync(self._fd)
+                except OSError as exc:
+                    self._failed = exc
+
     def close(self) -> None:
         with self._lock:
             if self._fd is not None:
@@ -74,6 +104,7 @@ class Journal:
                     os.fsync(self._fd)
                 os.close(self._fd)
                 self._fd = None
+        self._wanted.set()  # the helper, if any, sees the journal closed and ends
 
     def __enter__(self) -> Journal:
         return self

@@ -5,10 +5,12 @@ may have reached the server, and one log line per attempt."""
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -71,8 +73,12 @@ class Session:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
-            verify=_tls_context(),
+            verify=_tls_context() if base_url.startswith("https:") else _no_tls_context(),
         )
+        # each request is built from these (one URL parse, no cookies: the vendor sets none)
+        self._prefix = str(self._http.base_url)
+        self._headers = self._http.headers
+        self._senders = _Senders()
 
     @property
     def calls(self) -> int:
@@ -80,6 +86,7 @@ class Session:
             return self._calls
 
     def close(self) -> None:
+        self._senders.close()
         self._http.close()
 
     def attempt(self, call: Call, number: int, attempts: int) -> dict[str, Any]:
@@ -125,10 +132,11 @@ class Session:
         the body is read in pieces with the clock checked between them, so an answer that
         drips a byte at a time cannot hold a call (and apply's lock) past the deadline."""
         deadline = time.monotonic() + self.timeout
-        request = self._http.build_request(
+        query = f"?{httpx.QueryParams(call.params)}" if call.params else ""
+        request = httpx.Request(
             call.method,
-            call.script,
-            params=call.params,
+            f"{self._prefix}{call.script}{query}",
+            headers=self._headers,
             json=None if call.body is None else dict(call.body),
         )
         request.extensions["timeout"] = _Remaining(deadline, self.timeout)
@@ -174,7 +182,7 @@ class Session:
                 if gave_up.is_set() and "response" in box:
                     box["response"].close()
 
-        threading.Thread(target=send, name="wolkvox-request", daemon=True).start()
+        self._senders.run(send)
         if not done.wait(max(0.0, deadline - time.monotonic())):
             gave_up.set()
             if done.is_set() and "response" in box:  # it arrived just now: not used
@@ -225,6 +233,53 @@ class _Remaining(dict[str, float]):
 
     def __getitem__(self, key: str) -> float:
         return float(self.get(key))
+
+
+class _Senders:
+    """Threads that send requests, kept for the next request once done: a thread started
+    per request costs a start-up the call waits for, every call. A sender stuck on an
+    answer that never ends is a daemon and is simply not reused; `close` ends the idle."""
+
+    def __init__(self) -> None:
+        self._idle: list[queue.SimpleQueue[Callable[[], None] | None]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            inbox = self._idle.pop() if self._idle else None
+        if inbox is None:
+            inbox = queue.SimpleQueue()
+            worker = threading.Thread(
+                target=self._serve, args=(inbox,), name="wolkvox-request", daemon=True
+            )
+            worker.start()
+        inbox.put(job)
+
+    def _serve(self, inbox: queue.SimpleQueue[Callable[[], None] | None]) -> None:
+        while True:
+            job = inbox.get()
+            if job is None:
+                return
+            job()
+            with self._lock:
+                if self._closed:
+                    return
+                self._idle.append(inbox)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for inbox in idle:
+            inbox.put(None)
+
+
+def _no_tls_context() -> ssl.SSLContext:
+    """For an http:// endpoint, which never needs TLS: verifying, with no CA loaded, so a
+    TLS connection (an https proxy) fails rather than goes unchecked; and cheap to make,
+    where the CA bundle costs tens of milliseconds and megabytes."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 @cache

@@ -68,6 +68,8 @@ VENDOR_FAULTS = {
 }
 MAINTENANCE = "Server backup in progress. Please try again in a few minutes"
 RECORD_CAP = "THE OPERATION HAS NO LICENSES AVAILABLE FOR MORE RECORDS"
+#: how long before an answer is due `--latency-ms`'s sleep ends (then it yields until due)
+_WAKE_EARLY = 0.0005
 #: the largest request body the simulator reads (the vendor uploads 10,000 records at most)
 MAX_BODY = 8 * 2**20
 
@@ -124,6 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
     # headers and body go out in two writes: with Nagle on, a delayed ACK adds ~40 ms
     disable_nagle_algorithm = True
 
+    def parse_request(self) -> bool:
+        # the request line has just arrived: `--latency-ms` counts from here, so the
+        # simulator's parsing of the headers is inside the latency, not added to it
+        self._arrived = time.monotonic()
+        return super().parse_request()
+
     def do_GET(self) -> None:
         self._serve()
 
@@ -133,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(head=True)
 
     def _serve(self, *, head: bool = False) -> None:
-        started = time.monotonic()
+        started = getattr(self, "_arrived", None) or time.monotonic()
         body = self._read_body()
         if body is None:
             return
@@ -164,7 +172,6 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = error_reply(
                     403, MESSAGES["concurrency"].format(limit=config.max_concurrent)
                 )
-        self._delay(started)
         self._send(reply, head, started)
 
     def _admitted(
@@ -175,7 +182,6 @@ class _Handler(BaseHTTPRequestHandler):
         api = parse_qs(query).get("api", [""])[0]
         if "maintenance" in vendor or ("record-cap" in vendor and api == "create_campaign"):
             status, words = (403, MAINTENANCE) if "maintenance" in vendor else (404, RECORD_CAP)
-            self._delay(started)
             self._send(error_reply(status, words), head, started)
             return
         if plan.before is Fault.DROP:
@@ -184,7 +190,6 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if plan.before in (Fault.HTTP_500, Fault.HTTP_503):
             status = int(plan.before.value)
-            self._delay(started)
             self._send(error_reply(status, "SIMULATED FAILURE, NOTHING CHANGED"), head, started)
             return
         try:
@@ -197,8 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             log.exception("internal error handling %s %s", self.command, path)
             reply = error_reply(500, "INTERNAL SIMULATOR ERROR")
-        self._delay(started)
         if reply.committed and plan.drop_after_commit:
+            self._delay(started)
             self._drop("fault after commit")
             return
         self._send(reply, head, started)
@@ -207,9 +212,13 @@ class _Handler(BaseHTTPRequestHandler):
         """`--latency-ms`: the answer leaves that long after the request arrived, the
         simulator's own work included (it is not added on top)."""
         if self.server.config.latency_ms:
-            left = self.server.config.latency_ms / 1000 - (time.monotonic() - started)
-            if left > 0:
-                time.sleep(left)
+            due = started + self.server.config.latency_ms / 1000
+            # a sleep wakes a little late (a tenth of a millisecond or more); the rest of
+            # the wait is spent yielding, so the answer leaves on time, not after
+            if due - time.monotonic() > _WAKE_EARLY:
+                time.sleep(due - time.monotonic() - _WAKE_EARLY)
+            while time.monotonic() < due:
+                time.sleep(0)
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -239,16 +248,25 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             body = {**body, "code": str(body["code"])}
         payload = json.dumps(body).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
+        reason = self.responses.get(reply.status, ("",))[0]
+        lines = [
+            f"{self.protocol_version} {reply.status} {reason}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            "Content-Type: application/json; charset=utf-8",
+            f"Content-Length: {len(payload)}",
+            *(f"{name}: {value}" for name, value in reply.headers),
+        ]
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if not head:
-            self.wfile.write(payload)
+            lines.append("Connection: close")
+        headers = "\r\n".join(lines).encode("latin-1") + b"\r\n\r\n"
+        if getattr(self, "request_version", "") == "HTTP/0.9":
+            headers = b""  # an unparseable request line is answered the HTTP/0.9 way
+        answer = headers + (b"" if head else payload)
+        # the answer is made, then held, then sent in one write: it leaves `--latency-ms`
+        # after the request arrived, whole
+        self._delay(started)
+        self.wfile.write(answer)
         # written: the slot is free (a client that sends its next request at once must
         # not find it still held by this thread, which has yet to return)
         self._release()

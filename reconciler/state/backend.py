@@ -44,6 +44,10 @@ class JournalWriter(Protocol):
 
     def record(self, event: str, *, durable: bool = True, **fields: Any) -> None: ...
 
+    #: make what is recorded durable without waiting, where the backend can (a helper
+    #: thread's fsync); at the latest by the next durable entry or `close`
+    def sync_soon(self) -> None: ...
+
     def close(self) -> None: ...
 
 

@@ -378,6 +378,12 @@ class _TableJournal:
             if durable:
                 self._commit()
 
+    def sync_soon(self) -> None:
+        """Committed now: a row still in this process is what a kill -9 would lose."""
+        with self._lock:
+            if self._pending:
+                self._commit()
+
     def _commit(self) -> None:
         pending, self._pending = self._pending, []
         try:

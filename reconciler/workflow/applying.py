@@ -2,7 +2,8 @@
 (`apply_saved`). Each step before executing can refuse, and then nothing is changed:
 
     manifests:  lock → state → list → plan → show → safety → confirm → list → staleness
-                → quota → execute
+                → quota → execute (--auto-approve: no confirm, and no second list, since
+                nobody reviewed the plan between the two)
     saved plan: signature and identity (no call) → lock → state → list → staleness → plan
                 again and compare → safety → show → confirm → quota → execute
 
@@ -113,7 +114,8 @@ def apply_manifests(
     options: ApplyOptions = ApplyOptions(),
     environ: Mapping[str, str] | None = None,
 ) -> ApplyReport:
-    """Bring the live campaigns to the manifests. API calls: 2 + one per action."""
+    """Bring the live campaigns to the manifests. API calls: 3 + one per action (the
+    list, the list again after confirmation, `token_info`); 2 + one with auto-approve."""
     desired = load_desired(paths, environ)
     target = resolve_target(desired.operation, endpoint, environ)
     stop_event = threading.Event()
@@ -142,11 +144,14 @@ def apply_manifests(
         if not plan.has_changes:
             ui.say("Nothing to apply.")
             return ApplyReport(outcomes=(), api_calls=client.calls)
-        _confirm(plan, options, ui)
-        fresh = client.list_campaigns()
-        changes = _stale(plan, fresh)
-        if changes:
-            raise StalePlan(changes, saved=False)
+        fresh = live  # --auto-approve: read a moment ago, nobody reviewed in between
+        if not options.auto_approve:
+            _confirm(plan, options, ui)
+            # the plan was read by a person, for as long as it took: is it still true?
+            fresh = client.list_campaigns()
+            changes = _stale(plan, fresh)
+            if changes:
+                raise StalePlan(changes, saved=False)
         _check_budget(plan, client, target, ui, options.delete_batch)
         return _execute(plan, client, fresh, recorder, options, ui, stop_event, "manifests")
 

@@ -57,3 +57,57 @@ def test_the_journal_is_private_made_where_asked_and_timed_in_utc(tmp_path: Path
     assert entry["time"].endswith("+00:00") and entry["run"] == "r1"
     with pytest.raises(ValueError, match="journal is closed"):
         journal.record("late")
+
+
+def test_sync_soon_fsyncs_on_a_helper_thread_without_making_the_caller_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    synced: list[str] = []
+    release = threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        synced.append(threading.current_thread().name)
+        release.wait(5)  # a disk that takes its time: the caller must not wait for it
+        real_fsync(fd)
+
+    journal = Journal(tmp_path / "journal.jsonl")
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    journal.record("attempt", durable=False, campaign="a")
+    journal.sync_soon()
+    for _ in range(500):  # the helper has started its fsync; this thread was not held
+        if synced:
+            break
+        threading.Event().wait(0.01)
+    assert synced == ["wolkvox-journal"]
+    release.set()
+    journal.close()  # waits for the helper's fsync (the lock), then its own
+    assert synced == ["wolkvox-journal", "MainThread"]
+    assert [e["campaign"] for e in read_journal(tmp_path / "journal.jsonl")] == ["a"]
+
+
+def test_a_failed_background_fsync_stops_the_next_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    failed = threading.Event()
+
+    def broken_fsync(fd: int) -> None:
+        failed.set()
+        raise OSError(5, "Input/output error")
+
+    journal = Journal(tmp_path / "journal.jsonl")
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    journal.record("attempt", durable=False, campaign="a")
+    journal.sync_soon()
+    assert failed.wait(5)
+    with pytest.raises(ApplyError, match=r"cannot write the journal .*Input/output error"):
+        for _ in range(500):  # the helper records the failure just after its fsync
+            journal.record("outcome", durable=False, campaign="a")
+            threading.Event().wait(0.01)
+    journal.close()

@@ -40,7 +40,7 @@ def test_the_quick_benchmark_counts_exact_calls_and_grows_linearly_in_memory(
         assert apply["exit_codes"] == [0] * len(apply["calls"]), concurrency
         # the plan's list, the fresh list before executing, one call per start
         assert apply["calls"] == [apply["expected_calls"]] * len(apply["calls"]), concurrency
-        assert apply["expected_calls"] == 3 + 20  # two lists, token_info, the starts
+        assert apply["expected_calls"] == 2 + 20  # the list, token_info, the starts
 
     # linear, not quadratic, in memory: 10x the campaigns take far less than 100x the
     # traced allocations (counted, not timed: the same on any machine). Times are the

@@ -83,6 +83,25 @@ def test_at_most_max_in_flight_requests_are_in_flight(
     assert client.calls == 4
 
 
+def test_sequential_calls_reuse_one_sender_thread_and_close_ends_it(
+    api: respx.MockRouter, make: Callable[..., WolkvoxClient]
+) -> None:
+    def senders() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "wolkvox-request"}
+
+    before = senders()  # other tests' clients may hold some
+    api.put(CAMPAIGN_URL).mock(return_value=answer(202))
+    client = make()
+    for _ in range(10):
+        client.start(CampaignType.PREVIEW, "1")
+    mine = senders() - before
+    assert len(mine) == 1  # not a thread started (and waited for) per call
+    client.close()
+    (sender,) = mine
+    sender.join(timeout=5)
+    assert not sender.is_alive()
+
+
 @pytest.mark.parametrize("limit", [0, 3, -1])
 def test_max_in_flight_beyond_the_vendor_limit_is_a_config_error(limit: int) -> None:
     assert MAX_IN_FLIGHT == 2
@@ -256,3 +275,19 @@ def test_a_failed_connection_is_logged_by_its_kind(
     with pytest.raises(TransientError, match="no answer within 60 s"):
         make(retries=0).list_campaigns()
     assert "GET campaigns campaign_id=- -> ReadTimeout in " in caplog.text
+
+
+def test_only_an_https_endpoint_loads_the_ca_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reconciler.client import session
+
+    def not_for_http() -> None:
+        raise AssertionError("the CA bundle was loaded for an http:// endpoint")
+
+    monkeypatch.setattr(session, "_tls_context", not_for_http)
+    WolkvoxClient("http://wolkvox.test/api/v2/", Secret(TOKEN)).close()
+    # what an http:// endpoint gets instead verifies, and trusts no CA: TLS fails closed
+    context = session._no_tls_context()
+    assert context.verify_mode.name == "CERT_REQUIRED" and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    monkeypatch.undo()
+    assert session._tls_context().cert_store_stats()["x509_ca"] > 0

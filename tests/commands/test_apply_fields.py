@@ -112,8 +112,8 @@ def test_every_field_changes_in_place_and_the_second_plan_has_nothing_to_do(
     assert refused[0] == 1 and "--max-deletes 0" in refused[1]
     code, out = cli(sim, "apply", str(manifest), "--auto-approve", "--max-deletes", "1")
     assert code == 0, out
-    # 2 lists + token_info + 6 actions
-    assert "Apply: 6 done, 0 failed, 0 skipped. 9 API calls used." in out
+    # the list + token_info + 6 actions
+    assert "Apply: 6 done, 0 failed, 0 skipped. 8 API calls used." in out
     rows = listed(sim)
     assert "24" not in rows
     assert (rows["21"]["speed"], rows["21"]["turbo_dial"]) == ("40", "on")

@@ -180,6 +180,27 @@ def test_latency_delays_every_answer(simulator: StartSimulator) -> None:
     assert time.monotonic() - began >= 0.6
 
 
+def test_latency_counts_from_the_request_line_and_the_answer_leaves_whole(
+    simulator: StartSimulator,
+) -> None:
+    """Slow headers are inside the latency, not added to it; and the answer leaves in one
+    piece when due (a client is not charged for the simulator's second write)."""
+    sim = simulator(SEED, "--latency-ms", "400")
+    host, port = sim.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        began = time.monotonic()
+        conn.sendall(f"GET {LIST} HTTP/1.1\r\n".encode())
+        time.sleep(0.25)
+        conn.sendall(b"Host: x\r\nwolkvox-token: simulator-token\r\n\r\n")
+        first = conn.recv(1 << 20)
+        took = time.monotonic() - began
+    assert 0.4 <= took < 0.6  # not 0.25 + 0.4
+    head, _, body = first.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    length = int(next(h for h in head.split(b"\r\n") if h.startswith(b"Content-Length"))[15:])
+    assert len(body) == length and json.loads(body)["code"] == 200
+
+
 def test_faults_replay_with_the_same_random_seed(simulator: StartSimulator) -> None:
     def run(seed: str) -> list[int | str]:
         sim = simulator(SEED, "--fail-rate", "0.5", "--random-seed", seed)

@@ -111,6 +111,18 @@ def test_the_journal_is_the_history_oldest_first(opener: Opener) -> None:
     assert {e["run"] for e in entries} == {"run1"}
 
 
+def test_an_entry_synced_soon_is_seen_by_another_process_before_close(opener: Opener) -> None:
+    """What `sync_soon` covers is out of this process at once (a kill -9 cannot take it):
+    written to the file locally, committed on PostgreSQL."""
+    journal = opener().journal("run2")
+    journal.record("attempt", durable=False, campaign="a", action="start")
+    journal.sync_soon()
+    try:
+        assert [e["campaign"] for e in opener().entries() if e["run"] == "run2"] == ["a"]
+    finally:
+        journal.close()
+
+
 def test_a_token_in_a_vendor_answer_never_reaches_the_state(opener: Opener) -> None:
     token = Secret("state-token-SECRET-5e")
     state = opener()

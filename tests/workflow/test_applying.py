@@ -132,7 +132,7 @@ def apis(client: FakeClient) -> list[str]:
 # -- from manifests ------------------------------------------------------------------------
 
 
-def test_apply_from_manifests_lists_twice_then_makes_one_call_per_action(
+def test_auto_approved_apply_lists_once_then_makes_one_call_per_action(
     manifest: Path, client: FakeClient
 ) -> None:
     ui = UI()
@@ -140,12 +140,27 @@ def test_apply_from_manifests_lists_twice_then_makes_one_call_per_action(
         [str(manifest)], ui, endpoint=ENDPOINT, options=options(client), environ=ENV
     )
     assert all_done(report) and len(report.outcomes) == 4
+    # nobody reviewed the plan between its list and the execution: no second list
     assert apis(client) == [
-        "campaigns", "campaigns", "token_info", "stop", "create_campaign", "start", "start"
+        "campaigns", "token_info", "stop", "create_campaign", "start", "start"
     ]  # fmt: skip
-    assert client.calls == ui.plans[0].api_calls + 1  # the plan's own list, then its budget
+    assert client.calls == ui.plans[0].api_calls  # what the plan said: its list, budget, actions
     assert [o.status for o in ui.outcomes] == ["done"] * 4
     assert (manifest.parent / ".wolkvox-reconciler" / "journal.jsonl").is_file()
+
+
+def test_a_confirmed_apply_reads_the_list_again_after_the_person_said_yes(
+    manifest: Path, client: FakeClient
+) -> None:
+    report = apply_manifests(
+        [str(manifest)],
+        UI(),
+        endpoint=ENDPOINT,
+        options=options(client, auto_approve=False),
+        environ=ENV,
+    )
+    assert all_done(report)
+    assert apis(client)[:3] == ["campaigns", "campaigns", "token_info"]
 
 
 def test_a_no_at_the_prompt_changes_nothing(manifest: Path, client: FakeClient) -> None:
@@ -396,7 +411,7 @@ def test_a_plan_over_the_calls_left_today_is_refused_before_any_change(
             [str(manifest)], UI(), endpoint=ENDPOINT, options=options(client), environ=ENV
         )
     assert "needs 4 API calls, but the token has 3 left today (token_info" in str(caught.value)
-    assert apis(client) == ["campaigns", "campaigns", "token_info"]
+    assert apis(client) == ["campaigns", "token_info"]
 
 
 def test_without_token_info_the_daily_quota_is_the_budget_and_it_says_so(
