@@ -35,10 +35,17 @@ class LiveStatus(str, Enum):
     @classmethod
     def parse(cls, text: str) -> LiveStatus:
         """Case-insensitive: the vendor documents `Started`, other pages show lowercase."""
-        for status in cls:
-            if status.value.lower() == text.strip().lower():
-                return status
-        raise ValueError(f"unknown campaign status {text!r}")
+        status = _STATUSES.get(text) or _STATUSES.get(text.strip().lower())
+        if status is None:
+            raise ValueError(f"unknown campaign status {text!r}")
+        return status
+
+
+#: the spellings a list row's status is read from, the documented one looked up first
+_STATUSES = {
+    **{s.value: s for s in LiveStatus},
+    **{s.value.lower(): s for s in LiveStatus},
+}
 
 
 class DesiredState(str, Enum):

@@ -51,6 +51,8 @@ _DELETED = re.compile(
     r"(\d+)\s+campaigns?\s+(?:were\s+)?deleted\b.*?(\d+)\s+operations?\s+failed",
     re.IGNORECASE | re.DOTALL,
 )
+#: the spellings of `type_campaign` read at once (any other is normalised first)
+_TYPES: dict[Any, CampaignType] = {t.value: t for t in CampaignType}
 _TURBO = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
@@ -166,8 +168,10 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
     if name is None:
         raise bad("field campaign_name is missing")
     try:
-        type_ = CampaignType((_text(row.get("type_campaign")) or "").strip().lower())
-    except ValueError:
+        type_ = _TYPES.get(row.get("type_campaign")) or CampaignType(
+            (_text(row.get("type_campaign")) or "").strip().lower()
+        )
+    except (ValueError, TypeError):  # TypeError: an unhashable value (a list, an object)
         raise bad(
             f"field type_campaign is {shown(row.get('type_campaign'), secret)}, "
             "not preview or predictive"

@@ -12,7 +12,7 @@ from ..vocabulary import CampaignType, LiveStatus
 __all__ = ["LiveCampaign"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveCampaign:
     """One row of `information.php?api=campaigns`, parsed (the vendor sends every field as a
     string; `records` becomes an int, `status` and `type` enums). `extra` keeps every other
@@ -46,6 +46,18 @@ class LiveCampaign:
             if getattr(self, key) is not None:
                 seen[key] = getattr(self, key)
         return seen
+
+    def seen(self) -> list[object]:
+        """`facts()` in the order of `fields.SEEN`, None where not listed: what a saved plan
+        keeps of it, made without the mapping first."""
+        return [
+            self.name,
+            self.type.value,
+            self.status.value,
+            self.records,
+            self.description,
+            *[getattr(self, key) for key in LISTED_IF_SENT],
+        ]
 
     def fingerprint(self) -> str:
         """A digest of everything a plan decides on; changes when the campaign changes."""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from ..errors import Problem
+from ..errors import Location, Problem
 from .converted import Converted, JsonPath, join
 from .interpolate import InterpolationError, interpolate
 from .yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -54,8 +54,9 @@ def convert(
 ) -> Converted:
     """`node` as schema-typed data. `secret_names`: variables that must never be
     interpolated (the token's), refused before their value is ever read."""
-    out = Converted(data=None, secret_names=secret_names)
-    out.data = _convert(node, schema, schema, (), environ, out)
+    keys: dict[JsonPath, Location] = {}
+    out = Converted(data=None, keys=keys, secret_names=secret_names)
+    out.data = _convert(node, schema, schema, (), environ, out, keys)
     return out
 
 
@@ -74,20 +75,23 @@ def _convert(
     path: JsonPath,
     environ: Mapping[str, str],
     out: Converted,
+    keys: dict[JsonPath, Location],
 ) -> Any:
     schema = resolve(schema, root)
     out.values[path] = node.location
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key, value in node.items:
-            out.keys[join(path, key.value)] = key.location
+            keys[join(path, key.value)] = key.location
             child = _child_schema(schema, key.value)
-            result[key.value] = _convert(value, child, root, join(path, key.value), environ, out)
+            result[key.value] = _convert(
+                value, child, root, join(path, key.value), environ, out, keys
+            )
         return result
     if isinstance(node, SequenceNode):
         items = schema.get("items", {})
         return [
-            _convert(item, items, root, join(path, i), environ, out)
+            _convert(item, items, root, join(path, i), environ, out, keys)
             for i, item in enumerate(node.items)
         ]
     return _scalar(node, schema, path, environ, out)

@@ -6,6 +6,7 @@ fast path's data, imports nothing of the YAML tree (nor PyYAML).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ JsonPath = tuple[str | int, ...]
 class Converted:
     data: Any
     values: dict[JsonPath, Location] = field(default_factory=dict)  # where each value is
-    keys: dict[JsonPath, Location] = field(default_factory=dict)  # where each key is
+    keys: Mapping[JsonPath, Location] = field(default_factory=dict)  # where each key is
     problems: list[tuple[JsonPath, Problem]] = field(default_factory=list)
     secret_names: frozenset[str] = frozenset()
 

@@ -53,7 +53,7 @@ class Operation:
         return f"https://wv{self.server}.wolkvox.com/api/v2/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Campaign:
     """One desired campaign. A field left None (or "" for the texts that default to it) is
     not managed: the plan neither sets nor compares it."""

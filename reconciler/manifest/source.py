@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -49,11 +49,11 @@ class Source:
         data = fast.finish(self.parsed, environ, secret_names)
         return data if data is not None and _valid(data) else None
 
-    def keys(self) -> dict[tuple[str | int, ...], Location]:
-        """Where the keys a valid file's campaigns and operation carry are (fast sources)."""
+    def keys(self) -> Mapping[tuple[str | int, ...], Location]:
+        """Where the keys a valid file's campaigns and operation carry are (fast sources);
+        each `Location` made when asked for (a valid file asks for a few per campaign)."""
         assert self.parsed is not None
-        file = self.file
-        return {path: Location(file, *at) for path, at in self.parsed.marks.items()}
+        return _Locations(self.file, self.parsed.marks)
 
     def tree(self, problems: list[Problem]) -> MappingNode | None:
         """The located tree (parsed now, for a fast source whose data failed)."""
@@ -68,6 +68,23 @@ class Source:
         """Drops what only this file's own check needed."""
         self.packed = self.parsed = None
         self.raw = b""
+
+
+class _Locations(Mapping[tuple[str | int, ...], Location]):
+    """`{path: Location}` of one file, from its (line, column) marks."""
+
+    def __init__(self, file: str, marks: Mapping[tuple[str | int, ...], tuple[int, int]]):
+        self._file = file
+        self._marks = marks
+
+    def __getitem__(self, path: tuple[str | int, ...]) -> Location:
+        return Location(self._file, *self._marks[path])
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
 def _valid(data: Any) -> bool:

@@ -34,11 +34,19 @@ __all__ = [
 
 #: what the differ compares besides the name, type and description, in display order
 _COMPARED = tuple(f for f in FIELDS if f.listed != "always")
-#: (name, the manifest's value of it or None) for each compared field: a plan of 10,000
-#: campaigns asks 220,000 times
+#: (field, the manifest's value of it or None) for each compared field
 _WANTED: tuple[tuple[Field, Callable[[Campaign], Any]], ...] = tuple(
     (f, value_getter(f.name)) for f in _COMPARED
 )
+
+
+#: the same fields as (field, its Campaign attribute, or its key in `options`): the differ
+#: reads each directly, 220,000 times in a plan of 10,000 campaigns
+_DECLARED: tuple[tuple[Field, str, str | None], ...] = tuple(
+    (f, f.name, None) if not f.name.startswith("options.") else (f, "", f.name[8:])
+    for f in _COMPARED
+)
+_LISTED = frozenset(LISTED_IF_SENT)
 
 
 @dataclass
@@ -76,12 +84,18 @@ def diff_fields(
     # the vendor pads an empty description with a space (its sample list shows " ")
     if live.description.strip() != c.description.strip():
         out.add("description", f"live {live.description!r}", c.description)
-    for f, getter in _WANTED:
+    options = c.options
+    for f, attribute, option in _DECLARED:
+        if option is None:
+            wanted = getattr(c, attribute)
+            if wanted is None or wanted == "":  # "" is a text left out
+                continue
+        else:
+            wanted = options.get(option) if options else None
+            if wanted is None:
+                continue
         name = f.name
-        wanted = getter(c)
-        if wanted is None:
-            continue
-        seen = getattr(live, name, None) if name in LISTED_IF_SENT else None
+        seen = getattr(live, name) if name in _LISTED else None
         if seen is not None:
             if seen != wanted:
                 out.add(name, f"live {_show(seen)}", wanted)

@@ -105,7 +105,7 @@ class FindingKind(str, Enum):
     BOUND_NOT_LIVE = "bound-not-live"  # the state binds an id the list does not show
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """One API call apply will make. `campaign_id` is None for a create, and for the start
     of a campaign this run creates (apply fills it from the create's answer)."""
@@ -179,7 +179,7 @@ class Finding:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What the plan saw of one campaign it manages: its live id and digest, or None for
     both when the campaign did not exist live (it is to be created); `seen`, the facts
@@ -204,9 +204,13 @@ class Fingerprint:
             "campaign_id": self.campaign_id,
             "digest": self.digest,
         }
-        facts = self.facts()
-        if facts is not None:  # a list in a fixed order: 100,000 of them add up
-            data["seen"] = [facts.get(name) for name in SEEN]
+        seen_list = getattr(self.seen, "seen", None)  # the live campaign: its list at once
+        if seen_list is not None:
+            data["seen"] = seen_list()
+        else:
+            facts = self.facts()
+            if facts is not None:  # a list in a fixed order: 100,000 of them add up
+                data["seen"] = [facts.get(name) for name in SEEN]
         return data
 
     @classmethod

@@ -44,8 +44,12 @@ def iter_json(document: Mapping[str, Any]) -> Iterator[str]:
     yield "}\n"
 
 
+#: one encoder for every piece: `json.dumps` with an option makes a new one per call
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dumps(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = _ENCODE(value)
     if text.isascii():  # the usual case: no encoded copy needed to tell
         return text
     try:

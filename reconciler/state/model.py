@@ -33,7 +33,7 @@ class StateConfig:
     url_env: str = "WOLKVOX_STATE_URL"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """A manifest name bound to a live campaign id, once and for good."""
 

@@ -3,9 +3,11 @@ plan (signed with the token's key). `plan` runs this; `apply` runs the same step
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,35 +158,50 @@ def run_plan(
         # plan left by a run that failed is harmless: `apply --plan` checks it against the
         # manifests and the live state and refuses it once either moved
         _check_replaceable(out)
-    desired = load_desired(paths, environ)
-    target = resolve_target(desired.operation, endpoint, environ)
-    snapshot = read_state(target, paths, state, environ)
-    factory = client_factory or open_client
-    with factory(target, timeout=timeout, **(client_options or {})) as client:
-        live = client.list_campaigns()
-        saved = plan_operation(
-            desired,
-            paths,
-            live,
-            target,
-            targets=targets,
-            excludes=excludes,
-            thresholds=thresholds,
-            state=snapshot,
-            resend_fields=resend_fields,
-            client=client,
-        )
-        shown = None
-        if check_quota:
-            shown = budget(client, desired.operation).describe(saved.plan.api_calls)
-    # signed only when saved: `apply --plan` executes only a plan `--out` wrote; what
-    # `--json` prints is for people and tools (and is redacted where it is printed)
-    document = plan_document(saved, target.token if out else None)
-    if out:
-        # written even when the plan has errors: a stale plan from an earlier run must not be
-        # left at the path CI hands to apply, and apply refuses a plan with errors anyway
-        write_plan(saved, out, target.token, document)
-    return PlanResult(saved, document, tuple(live), target, shown)
+    with without_cycle_collection():
+        desired = load_desired(paths, environ)
+        target = resolve_target(desired.operation, endpoint, environ)
+        snapshot = read_state(target, paths, state, environ)
+        factory = client_factory or open_client
+        with factory(target, timeout=timeout, **(client_options or {})) as client:
+            live = client.list_campaigns()
+            saved = plan_operation(
+                desired,
+                paths,
+                live,
+                target,
+                targets=targets,
+                excludes=excludes,
+                thresholds=thresholds,
+                state=snapshot,
+                resend_fields=resend_fields,
+                client=client,
+            )
+            shown = None
+            if check_quota:
+                shown = budget(client, desired.operation).describe(saved.plan.api_calls)
+        # signed only when saved: `apply --plan` executes only a plan `--out` wrote; what
+        # `--json` prints is for people and tools (and is redacted where it is printed)
+        document = plan_document(saved, target.token if out else None)
+        if out:
+            # written even when the plan has errors: a stale plan from an earlier run must not be
+            # left at the path CI hands to apply, and apply refuses a plan with errors anyway
+            write_plan(saved, out, target.token, document)
+        return PlanResult(saved, document, tuple(live), target, shown)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a plan is made, then as it was. A plan builds
+    hundreds of thousands of objects and frees them by reference counting; the collector
+    would only scan them, again and again (about 8 % of a 10,000-campaign plan)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def read_state(

@@ -24,3 +24,11 @@ def test_facts_name_what_the_list_showed() -> None:
     assert A.facts() == {"name": "a", "type": "preview", "status": "Started", "records": 3,
                          "description": "d"}  # fmt: skip
     assert replace(A, speed=5, skill_id="1001").facts()["speed"] == 5
+
+
+def test_seen_is_the_facts_in_the_saved_plans_order() -> None:
+    from reconciler.fields import SEEN
+
+    for campaign in (A, replace(A, speed=5, turbo_dial=False, skill_id="1001")):
+        facts = campaign.facts()
+        assert campaign.seen() == [facts.get(name) for name in SEEN]

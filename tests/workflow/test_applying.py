@@ -402,6 +402,21 @@ def test_the_signed_document_holds_no_token(
     assert "signature" not in printed.document
 
 
+def test_a_plan_is_made_with_the_cycle_collector_off_and_leaves_it_on(
+    manifest: Path, client: FakeClient
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def factory(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return client.factory(*args, **kwargs)
+
+    run_plan([str(manifest)], endpoint=ENDPOINT, environ=ENV, client_factory=factory)
+    assert seen == [False] and gc.isenabled()
+
+
 def test_a_plan_over_the_calls_left_today_is_refused_before_any_change(
     manifest: Path, client: FakeClient
 ) -> None:

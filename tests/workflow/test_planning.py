@@ -51,3 +51,22 @@ def test_an_unreadable_skills_list_warns_per_skill_sent_and_blocks_nothing() -> 
     [warning] = checked.warnings
     assert warning.kind is FindingKind.SKILLS_UNVERIFIED and warning.campaign == "fresh"
     assert "skill_id 7 not verified" in warning.message and "HTTP 503" in warning.message
+
+
+def test_the_cycle_collector_is_off_while_planning_and_as_it_was_after() -> None:
+    import gc
+
+    from reconciler.workflow.planning import without_cycle_collection
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), without_cycle_collection():
+        assert not gc.isenabled()
+        raise RuntimeError("a plan that fails")
+    assert gc.isenabled()  # back on, even after a failure
+    gc.disable()
+    try:
+        with without_cycle_collection():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
