@@ -188,7 +188,7 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
     # informational, kept verbatim; interned, since most values repeat across rows ("1",
     # "off", the dial mode): a 100,000-campaign list keeps one copy of each
     extra = tuple(
-        (intern(str(key)), intern("" if value is None else str(value)))
+        (intern(key), intern(value if value.__class__ is str else _verbatim(value)))
         for key, value in row.items()
         if key not in _LIST_FIELDS
     )
@@ -204,6 +204,11 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
         turbo_dial=_turbo(row.get("turbo_dial")),
         skill_id=(_text(row.get("skill_id")) or "").strip() or None,
     )
+
+
+def _verbatim(value: Any) -> str:
+    """A field kept as the vendor sent it, as text ("" for null)."""
+    return "" if value is None else str(value)
 
 
 def _reports_zero_records(msg: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import Any, cast
 from ..errors import Location, Problem
 from .converted import Converted, JsonPath, join
 from .interpolate import InterpolationError, interpolate
+from .schema import resolve
 from .yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 __all__ = ["BOOLEANS", "Converted", "JsonPath", "convert", "join", "resolve"]
@@ -27,22 +28,6 @@ __all__ = ["BOOLEANS", "Converted", "JsonPath", "convert", "join", "resolve"]
 #: the only spellings a boolean field accepts (unquoted, any case)
 BOOLEANS: Mapping[str, bool] = {"true": True, "false": False, "yes": True, "no": False}
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})\Z")  # longer: text, a located type error
-
-
-def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow a local `$ref` ("#/$defs/name"), the only kind our schema uses, and take
-    `x-loader`, the stricter schema of a field for us, who see how a value was written
-    (the rest of that field's schema admits what a YAML 1.2 editor reads instead)."""
-    while "$ref" in schema or "x-loader" in schema:
-        if "x-loader" in schema:
-            schema = schema["x-loader"]
-            continue
-        ref = str(schema["$ref"])
-        target: Any = root
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
-        schema = target
-    return schema
 
 
 def convert(

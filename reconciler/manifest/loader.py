@@ -259,8 +259,8 @@ def _campaign(
         return None
     return Campaign(
         name=name,
-        type=CampaignType(merged["type"]),
-        state=DesiredState(merged["state"]),
+        type=_TYPES[merged["type"]],  # schema-valid: one of these
+        state=_STATES[merged["state"]],
         description=merged.get("description", ""),
         skill_id=merged.get("skill_id", ""),
         start_time=start,
@@ -276,6 +276,10 @@ def _campaign(
         dial_order=merged.get("dial_order"),
         location=name_location,
     )
+
+
+_TYPES = {t.value: t for t in CampaignType}
+_STATES = {s.value: s for s in DesiredState}
 
 
 def _merge_operations(out: _Collected) -> Operation:
@@ -360,12 +364,8 @@ def load(
     cache_dir = cache.cache_dir(os.environ) if use_cache else None
     out = _Collected()
     files = discover(paths, out.problems)
-    sources = [
-        source
-        for source in (read(file, out.problems, cache_dir=cache_dir) for file in files)
-        if source is not None
-    ]
-    return _desired(sources, files, env, out)
+    read_all = (read(file, out.problems, cache_dir=cache_dir) for file in files)
+    return _desired([s for s in read_all if s is not None], files, env, out)
 
 
 def load_texts(texts: Mapping[str, str], environ: Mapping[str, str]) -> Desired:
@@ -373,15 +373,8 @@ def load_texts(texts: Mapping[str, str], environ: Mapping[str, str]) -> Desired:
     name, in name order: `export` checks what it is about to write without a disk."""
     out = _Collected()
     files = sorted(texts)
-    sources = [
-        source
-        for source in (
-            read(name, out.problems, cache_dir=None, raw=texts[name].encode("utf-8"))
-            for name in files
-        )
-        if source is not None
-    ]
-    return _desired(sources, files, environ, out)
+    read_all = (read(n, out.problems, cache_dir=None, raw=texts[n].encode()) for n in files)
+    return _desired([s for s in read_all if s is not None], files, environ, out)
 
 
 def _desired(

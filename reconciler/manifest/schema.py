@@ -23,6 +23,7 @@ __all__ = [
     "compiled",
     "errors",
     "render_path",
+    "resolve",
     "schema",
     "schema_digest",
     "schema_text",
@@ -102,8 +103,6 @@ def errors(data: Any) -> list[Any]:
 
 
 def _inline(node: Any, root: Mapping[str, Any]) -> Any:
-    from .convert import resolve
-
     if isinstance(node, Mapping):
         if "$ref" in node or "x-loader" in node:  # the loader's own view: see `resolve`
             return _inline(resolve(node, root), root)
@@ -111,6 +110,22 @@ def _inline(node: Any, root: Mapping[str, Any]) -> Any:
     if isinstance(node, list):
         return [_inline(v, root) for v in node]
     return node
+
+
+def resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow a local `$ref` ("#/$defs/name"), the only kind our schema uses, and take
+    `x-loader`, the stricter schema of a field for us, who see how a value was written
+    (the rest of that field's schema admits what a YAML 1.2 editor reads instead)."""
+    while "$ref" in schema or "x-loader" in schema:
+        if "x-loader" in schema:
+            schema = schema["x-loader"]
+            continue
+        ref = str(schema["$ref"])
+        target: Any = root
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        schema = target
+    return schema
 
 
 def render_path(path: Sequence[str | int]) -> str:

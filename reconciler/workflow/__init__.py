@@ -12,10 +12,30 @@ Errors carry structured fields (`UnsafePlan.reasons`, `LockHeld.holder`,
 
 from __future__ import annotations
 
-from ..apply.applier import recheck_waits_within
-from .applying import ApplyOptions, ApplyUI, apply_manifests, apply_saved
-from .planning import PlanResult, open_client, plan_operation, run_plan
-from .target import Target, display_endpoint, resolve_target, state_dir_for
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..apply.applier import recheck_waits_within
+    from .applying import ApplyOptions, ApplyUI, apply_manifests, apply_saved
+    from .planning import PlanResult, open_client, plan_operation, run_plan
+    from .target import Target, display_endpoint, resolve_target, state_dir_for
+
+#: where each name lives: imported when first asked for, so that `plan` never loads the
+#: applier (nor `validate` the client)
+_HOME = {
+    "recheck_waits_within": "..apply.applier",
+    **dict.fromkeys(("ApplyOptions", "ApplyUI", "apply_manifests", "apply_saved"), ".applying"),
+    **dict.fromkeys(("PlanResult", "open_client", "plan_operation", "run_plan"), ".planning"),
+    **dict.fromkeys(("Target", "display_endpoint", "resolve_target", "state_dir_for"), ".target"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME[name], __name__), name)
+
 
 __all__ = [
     "ApplyOptions",
