@@ -6,6 +6,7 @@ its own process, whose request log counts the API calls."""
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -15,7 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Sample", "Series", "Simulator", "paired", "run_once", "series", "simulator"]
+__all__ = [
+    "Answer",
+    "Sample",
+    "Series",
+    "Simulator",
+    "paired",
+    "run_once",
+    "series",
+    "simulator",
+]
 
 
 @dataclass
@@ -52,15 +62,17 @@ def run_once(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     stdout: Path | None = None,
+    stderr: Path | None = None,
 ) -> Sample:
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    err = open(stderr, "wb") if stderr else subprocess.DEVNULL  # noqa: SIM115
     try:
         start = time.perf_counter()
         process = subprocess.Popen(
             list(command),
             stdin=subprocess.DEVNULL,
             stdout=out,
-            stderr=subprocess.DEVNULL,
+            stderr=err,
             env=dict(env) if env is not None else None,
             cwd=cwd,
         )
@@ -68,8 +80,9 @@ def run_once(
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
     finally:
-        if stdout:
-            out.close()  # type: ignore[union-attr]
+        for handle, path in ((out, stdout), (err, stderr)):
+            if path:
+                handle.close()  # type: ignore[union-attr]
     # Linux reports kilobytes, macOS bytes
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return Sample(wall, rss, process.returncode)
@@ -87,13 +100,16 @@ def paired(
     *,
     runs: int,
     warmup: int = 1,
+    warmup_b: int | None = None,
     env_a: Mapping[str, str] | None = None,
     env_b: Mapping[str, str] | None = None,
     cwd_b: Path | None = None,
 ) -> tuple[Series, Series, float]:
-    """A and B alternated (A B A B …); the median of the per-pair ratios A/B of wall time."""
+    """A and B alternated (A B A B …); the median of the per-pair ratios A/B of wall time.
+    `warmup_b`: B's runs not counted, when not `warmup` (a 90-second B needs none)."""
     for _ in range(warmup):
         run_once(a, env=env_a)
+    for _ in range(warmup if warmup_b is None else warmup_b):
         run_once(b, env=env_b, cwd=cwd_b)
     first, second = Series(), Series()
     for _ in range(runs):
@@ -121,6 +137,34 @@ class Simulator:
             count = now
             time.sleep(0.03)
         return count
+
+    def answers(self) -> list[Answer]:
+        """Every request answered so far, oldest first: when its answer left (the log's
+        clock), how long the simulator took from its arrival, and its path. Call after
+        `requests()` has seen the count settle."""
+        found = []
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = _ANSWERED.match(line)
+            if match:
+                stamp, millis, path, took = match.groups()
+                when = time.mktime(time.strptime(stamp, "%Y-%m-%d %H:%M:%S")) + int(millis) / 1000
+                found.append(Answer(when, float(took) / 1000, path))
+        return found
+
+
+@dataclass
+class Answer:
+    left: float  # epoch seconds, to the millisecond, when the answer was written
+    took: float  # seconds from the request's arrival to its answer, the simulator's own
+    path: str
+
+    @property
+    def arrived(self) -> float:
+        return self.left - self.took
+
+
+#: a `-v` log line of an answered request: `2026-12-04 07:16:55,556 GET /path → 200 (52.1 ms)`
+_ANSWERED = re.compile(r"(\S+ \S+),(\d{3}) \S+ (\S+) → \d+ \(([\d.]+) ms\)")
 
 
 @contextmanager

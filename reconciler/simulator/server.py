@@ -271,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
         # not find it still held by this thread, which has yet to return)
         self._release()
         log.info(
-            "%s %s → %d (%.0f ms)",
+            "%s %s → %d (%.1f ms)",
             getattr(self, "command", None) or "-",
             getattr(self, "path", None) or "-",
             reply.status,

@@ -36,11 +36,15 @@ def test_the_quick_benchmark_counts_exact_calls_and_grows_linearly_in_memory(
         assert plan["calls"] == plan["plans"], f"{size}: not exactly one list call per plan"
         assert plan["exit_codes"] == [0], size
         assert plan["actions"] == plan["expected_actions"] == int(size) // 10
+        # the simulator's own time on the list call, read from its log, is reported apart
+        assert 0 < plan["simulator_s"] < plan["warm"]["wall_s"], size
     for concurrency, apply in results["apply"].items():
         assert apply["exit_codes"] == [0] * len(apply["calls"]), concurrency
-        # the plan's list, the fresh list before executing, one call per start
         assert apply["calls"] == [apply["expected_calls"]] * len(apply["calls"]), concurrency
         assert apply["expected_calls"] == 2 + 20  # the list, token_info, the starts
+        # the calls' span, on the simulator's clock, within the whole process
+        assert 0 < apply["calls_span_s"] < apply["wall_s"], concurrency
+        assert apply["fixed_s"] > 0 and apply["calls_ratio"] >= 1, concurrency
 
     # linear, not quadratic, in memory: 10x the campaigns take far less than 100x the
     # traced allocations (counted, not timed: the same on any machine). Times are the

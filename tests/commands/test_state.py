@@ -120,7 +120,8 @@ def test_plan_v_says_what_reading_the_state_cost(applied, backend: dict[str, str
     assert planned.returncode == 0, planned.stderr
     kind = backend["WOLKVOX_STATE"]
     line = next(x for x in planned.stderr.splitlines() if x.startswith(f"state {kind} ("))
-    assert ": 2 bindings and the fields of 2 campaigns read in " in line and line.endswith(" s")
+    assert ": opened in " in line and " s (for PostgreSQL: connected, tables checked); " in line
+    assert "; 2 bindings and the fields of 2 campaigns read in " in line and line.endswith(" s")
 
 
 def test_the_manifests_choose_the_backend_and_name_the_url_variable(
@@ -135,7 +136,7 @@ def test_the_manifests_choose_the_backend_and_name_the_url_variable(
     env = {"OPS_STATE_DB": postgres_url}
     planned = run_cli("plan", str(path), "-v", env={**sim.env, **env})
     assert planned.returncode == 0, planned.stderr
-    assert "state postgres (the URL in $OPS_STATE_DB): 0 bindings" in planned.stderr
+    assert "state postgres (the URL in $OPS_STATE_DB): opened in " in planned.stderr
     # --state (or WOLKVOX_STATE) overrides the manifests' backend
     local = run_cli("plan", str(path), "-v", "--state", "local", env={**sim.env, **env})
     assert "state local (" in local.stderr
