@@ -169,18 +169,19 @@ def _collect(located: Converted, bad: list[JsonPath], out: _Collected) -> None:
     campaigns = data.get("campaigns")
     if not isinstance(campaigns, list):
         return
+    clean_defaults = _clean(("defaults",), bad)
     for index, item in enumerate(campaigns):
         path: JsonPath = ("campaigns", index)
         if not isinstance(item, dict):
             continue
-        name = item.get("name")
+        name, name_at = item.get("name"), None
         if isinstance(name, str) and _clean(join(path, "name"), bad):
             name_at = located.keys[join(path, "name")]
             out.names.append((name, name_at))
             if isinstance(item.get("id"), str) and _clean(join(path, "id"), bad):
                 out.ids.append((item["id"], name, name_at))
-        if _clean(path, bad) and _clean(("defaults",), bad):
-            campaign = _campaign(item, defaults, path, located, out.problems)
+        if clean_defaults and name_at is not None and _clean(path, bad):
+            campaign = _campaign(item, defaults, path, located, out.problems, name_at)
             if campaign is not None:
                 out.campaigns.append(campaign)
 
@@ -208,8 +209,8 @@ def _campaign(
     path: JsonPath,
     located: Converted,
     problems: list[Problem],
+    name_location: Location,
 ) -> Campaign | None:
-    name_location = located.keys[join(path, "name")]
 
     def where(key: str) -> Location:
         """The value's own place, or the default's when the campaign inherits it."""
