@@ -158,19 +158,33 @@ class _Run:
             return
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             in_flight: dict[Future[tuple[Outcome, ApiError | None]], int] = {}
-            while pending or in_flight:
+
+            def fill() -> None:
                 while pending and len(in_flight) < self.concurrency:
                     index, action = self._next_to_send(pending)
                     if action is not None:
                         in_flight[pool.submit(self._execute, action)] = index
+
+            while pending or in_flight:
+                fill()
                 if not in_flight:
                     break
                 # a short timeout keeps the main thread responsive to signals
                 finished, _ = wait(in_flight, timeout=0.1, return_when=FIRST_COMPLETED)
+                told_later = []
                 for future in finished:
                     index = in_flight.pop(future)
                     outcome, error = future.result()
-                    self._finish(index, outcome, error)
+                    self._settle(index, outcome, error)
+                    if outcome.action.kind is ActionKind.CREATE:
+                        self._tell(outcome)  # its id is on record before anything is sent
+                    else:
+                        told_later.append(outcome)
+                # the freed slots are filled first: the state, the journal and the terminal
+                # hear of the other outcomes while the next calls are in flight
+                fill()
+                for outcome in told_later:
+                    self._tell(outcome)
 
     def _next_to_send(self, pending: deque[Action]) -> tuple[int, Action | None]:
         """The next action, its attempt journaled; None if it is skipped (and finished)."""
@@ -254,6 +268,11 @@ class _Run:
         return None
 
     def _finish(self, index: int, outcome: Outcome, error: ApiError | None) -> None:
+        self._settle(index, outcome, error)
+        self._tell(outcome)
+
+    def _settle(self, index: int, outcome: Outcome, error: ApiError | None) -> None:
+        """What the outcome decides (a create's id, what is broken, a halt), at once."""
         action = outcome.action
         self.outcomes[index] = outcome
         if outcome.status == "done" and action.kind is ActionKind.CREATE:
@@ -269,6 +288,10 @@ class _Run:
                 self.halted = f"{what} ({type(error).__name__}: nothing else can succeed)"
             elif self.fail_fast:
                 self.halted = f"{what} (--fail-fast: nothing more was started)"
+
+    def _tell(self, outcome: Outcome) -> None:
+        """The state, then the journal (and the caller) hear of an outcome."""
+        action = outcome.action
         # the state hears of an outcome before the journal does: every outcome the journal
         # holds is then in the state too (or replayed from the journal into it)
         if self.on_outcome is not None:

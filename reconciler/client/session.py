@@ -10,7 +10,6 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -18,6 +17,7 @@ import httpx
 
 from ..errors import ConfigError
 from ..secret import Secret
+from .deadline import Lane, Watchdog
 from .failures import NOT_SENT, Failed, http_failure, success_failure, transport_failure
 from .request import Call
 
@@ -62,9 +62,9 @@ class Session:
         self.base_url = base_url
         self.timeout = timeout
         self.token = token
-        self._slots = threading.BoundedSemaphore(max_in_flight)
         self._count_lock = threading.Lock()
         self._calls = 0
+        verify = _tls_context() if base_url.startswith("https:") else _no_tls_context()
         # No redirects: a redirect of a PUT/DELETE is never what the vendor documents, and
         # following one could send the token to another host.
         self._http = httpx.Client(
@@ -73,12 +73,25 @@ class Session:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
-            verify=_tls_context() if base_url.startswith("https:") else _no_tls_context(),
+            verify=verify,
         )
         # each request is built from these (one URL parse, no cookies: the vendor sets none)
         self._prefix = str(self._http.base_url)
         self._headers = self._http.headers
-        self._senders = _Senders()
+        # the vendor's limit of simultaneous requests: a lane each, taken for one attempt
+        # (never held while waiting to retry)
+        self._all_lanes = [Lane(self._http)] + [
+            Lane(
+                httpx.Client(
+                    timeout=timeout, transport=transport, follow_redirects=False, verify=verify
+                )
+            )
+            for _ in range(max_in_flight - 1)
+        ]
+        self._lanes: queue.SimpleQueue[Lane] = queue.SimpleQueue()
+        for lane in self._all_lanes:
+            self._lanes.put(lane)
+        self._watchdog = Watchdog()
 
     @property
     def calls(self) -> int:
@@ -86,16 +99,20 @@ class Session:
             return self._calls
 
     def close(self) -> None:
-        self._senders.close()
-        self._http.close()
+        self._watchdog.close()
+        for lane in self._all_lanes:
+            lane.client.close()
 
     def attempt(self, call: Call, number: int, attempts: int) -> dict[str, Any]:
         """One HTTP request of `call`: its 2xx body, or `Failed`. Logged at INFO."""
         started = time.monotonic()
         outcome = "?"
         try:
-            with self._slots:  # never held while waiting to retry
-                response = self._request(call)
+            lane = self._lanes.get()
+            try:
+                response = self._request(call, lane)
+            finally:
+                self._lanes.put(lane)
             outcome = str(response.status_code)
             return self._interpret(call, response)
         except httpx.RequestError as exc:
@@ -115,9 +132,9 @@ class Session:
                 attempts,
             )
 
-    def _request(self, call: Call) -> httpx.Response:
+    def _request(self, call: Call, lane: Lane) -> httpx.Response:
         try:
-            response = self._send_within_deadline(call)
+            response = self._send_within_deadline(call, lane)
         except NOT_SENT:
             raise  # never left this machine: the vendor neither saw nor counted it
         except httpx.RequestError:  # it left: the server may have seen and counted it
@@ -126,7 +143,7 @@ class Session:
         self._count()
         return response
 
-    def _send_within_deadline(self, call: Call) -> httpx.Response:
+    def _send_within_deadline(self, call: Call, lane: Lane) -> httpx.Response:
         """The answer, read whole before `timeout` seconds from the start: every wait
         (connect, send, each read of the headers and the body) gets only what is left, and
         the body is read in pieces with the clock checked between them, so an answer that
@@ -140,7 +157,23 @@ class Session:
             json=None if call.body is None else dict(call.body),
         )
         request.extensions["timeout"] = _Remaining(deadline, self.timeout)
-        response = self._headers_by(request, deadline)
+        request.extensions["trace"] = lane.trace
+        lane.cut = False
+        watch = self._watchdog.arm(deadline, lane.cut_off)
+        try:
+            return self._answer(lane, request, deadline)
+        except httpx.TransportError:
+            if lane.cut:  # the watchdog ended it: the deadline passed, whatever the error
+                raise httpx.ReadTimeout(
+                    f"no answer within {self.timeout:g} s", request=request
+                ) from None
+            raise
+        finally:
+            self._watchdog.disarm(watch)
+
+    def _answer(self, lane: Lane, request: httpx.Request, deadline: float) -> httpx.Response:
+        """The answer to `request`, its body read whole, the clock checked between pieces."""
+        response = lane.client.send(request, stream=True)
         try:
             pieces: list[bytes] = []
             size = 0
@@ -162,36 +195,6 @@ class Session:
         return httpx.Response(
             response.status_code, headers=headers, content=b"".join(pieces), request=request
         )
-
-    def _headers_by(self, request: httpx.Request, deadline: float) -> httpx.Response:
-        """The answer's status and headers, from a helper thread the caller stops waiting
-        for at the deadline: each read of a dripped header line returns in time, so only
-        a clock outside the reads can bound them. An answer that arrives after the caller
-        gave up is closed, unread."""
-        box: dict[str, Any] = {}
-        done = threading.Event()
-        gave_up = threading.Event()
-
-        def send() -> None:
-            try:
-                box["response"] = self._http.send(request, stream=True)
-            except BaseException as exc:  # handed to the caller, who decides
-                box["error"] = exc
-            finally:
-                done.set()
-                if gave_up.is_set() and "response" in box:
-                    box["response"].close()
-
-        self._senders.run(send)
-        if not done.wait(max(0.0, deadline - time.monotonic())):
-            gave_up.set()
-            if done.is_set() and "response" in box:  # it arrived just now: not used
-                box["response"].close()
-            raise httpx.ReadTimeout(f"no answer within {self.timeout:g} s", request=request)
-        if "error" in box:
-            raise box["error"]
-        response: httpx.Response = box["response"]
-        return response
 
     def _count(self) -> None:
         with self._count_lock:
@@ -233,46 +236,6 @@ class _Remaining(dict[str, float]):
 
     def __getitem__(self, key: str) -> float:
         return float(self.get(key))
-
-
-class _Senders:
-    """Threads that send requests, kept for the next request once done: a thread started
-    per request costs a start-up the call waits for, every call. A sender stuck on an
-    answer that never ends is a daemon and is simply not reused; `close` ends the idle."""
-
-    def __init__(self) -> None:
-        self._idle: list[queue.SimpleQueue[Callable[[], None] | None]] = []
-        self._lock = threading.Lock()
-        self._closed = False
-
-    def run(self, job: Callable[[], None]) -> None:
-        with self._lock:
-            inbox = self._idle.pop() if self._idle else None
-        if inbox is None:
-            inbox = queue.SimpleQueue()
-            worker = threading.Thread(
-                target=self._serve, args=(inbox,), name="wolkvox-request", daemon=True
-            )
-            worker.start()
-        inbox.put(job)
-
-    def _serve(self, inbox: queue.SimpleQueue[Callable[[], None] | None]) -> None:
-        while True:
-            job = inbox.get()
-            if job is None:
-                return
-            job()
-            with self._lock:
-                if self._closed:
-                    return
-                self._idle.append(inbox)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for inbox in idle:
-            inbox.put(None)
 
 
 def _no_tls_context() -> ssl.SSLContext:

@@ -490,3 +490,40 @@ def test_after_a_fatal_batch_the_next_batches_are_skipped_with_the_reason() -> N
     assert [o.error for o in report.outcomes[2:]] == [reason, reason]
     assert [o.campaign_id for o in report.outcomes[2:]] == ["3", "4"]
     assert client.log == [("delete_campaigns", "1,2")]
+
+
+def test_at_concurrency_2_a_freed_slot_is_filled_before_the_outcome_is_told_but_not_a_creates() -> (
+    None
+):
+    """The journal, the state and the terminal hear of a start while the next call is in
+    flight; a create's id is on record before anything else is sent."""
+
+    class Slow(FakeClient):
+        def start(
+            self, type: CampaignType, campaign_id: str, *, campaign: str | None = None
+        ) -> None:
+            time.sleep(0.02)
+            super().start(type, campaign_id, campaign=campaign)
+
+        def create_campaign(self, type: CampaignType, params: object, *, campaign: str) -> str:
+            time.sleep(0.02)
+            return super().create_campaign(type, params, campaign=campaign)  # type: ignore[arg-type]
+
+    rows = [Row(str(i), f"s{i}", P) for i in range(1, 4)]
+    client = Slow.with_rows(*rows)
+    journal = RecordingJournal()
+    plan = Plan((start("s1", "1"), start("s2", "2"), start("s3", "3")))
+    assert all_done(apply_plan(plan, client, concurrency=2, journal=journal))
+    events = [(e, f["campaign"]) for e, _, f in journal.lines if e in ("attempt", "outcome")]
+    assert events.index(("attempt", "s3")) < min(
+        k for k, (e, _) in enumerate(events) if e == "outcome"
+    )
+
+    creating = Slow.with_rows()
+    journal = RecordingJournal()
+    plan = Plan((create("n1"), create("n2"), create("n3")))
+    assert all_done(apply_plan(plan, creating, concurrency=2, journal=journal))
+    events = [(e, f["campaign"]) for e, _, f in journal.lines if e in ("attempt", "outcome")]
+    assert events.index(("attempt", "n3")) > min(
+        k for k, (e, _) in enumerate(events) if e == "outcome"
+    )

@@ -107,3 +107,34 @@ def test_plan_against_a_dripping_server_ends_in_about_its_timeout(
     assert result.returncode == 1, result.stderr
     assert "campaigns" in result.stderr and "Traceback" not in result.stderr
     assert elapsed < 5 * 0.5 + 3  # five attempts of at most half a second each, no more
+
+
+def test_the_watchdog_cuts_off_what_outlives_its_deadline_and_nothing_disarmed() -> None:
+    from reconciler.client.deadline import Watchdog
+
+    watchdog = Watchdog()
+    cut: list[str] = []
+    try:
+        late = watchdog.arm(time.monotonic() + 0.05, lambda: cut.append("late"))
+        done = watchdog.arm(time.monotonic() + 0.05, lambda: cut.append("done"))
+        watchdog.disarm(done)  # ended in time
+        time.sleep(0.3)
+        assert cut == ["late"]
+        watchdog.disarm(late)  # disarming what was cut off already is harmless
+    finally:
+        watchdog.close()
+
+
+def test_a_cut_off_lane_shuts_its_socket_down_and_says_so() -> None:
+    import httpx
+
+    from reconciler.client.deadline import Lane
+
+    ours, theirs = socket.socketpair()
+    with ours, theirs, httpx.Client() as client:
+        lane = Lane(client)
+        stream = type("Stream", (), {"get_extra_info": lambda self, key: ours})()
+        lane.trace("connection.connect_tcp.complete", {"return_value": stream})
+        lane.cut_off()
+        assert lane.cut and theirs.recv(1) == b""  # the other end sees the connection end
+        lane.cut_off()  # again, on a socket shut already: harmless

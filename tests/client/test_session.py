@@ -83,23 +83,28 @@ def test_at_most_max_in_flight_requests_are_in_flight(
     assert client.calls == 4
 
 
-def test_sequential_calls_reuse_one_sender_thread_and_close_ends_it(
+def test_a_call_is_made_from_the_calling_thread_and_close_ends_the_watchdog(
     api: respx.MockRouter, make: Callable[..., WolkvoxClient]
 ) -> None:
-    def senders() -> set[threading.Thread]:
-        return {t for t in threading.enumerate() if t.name == "wolkvox-request"}
+    """No hand-off to another thread and back (two wake-ups a call): the deadline is kept
+    by one watchdog thread, which ends with the client."""
+    callers: list[threading.Thread] = []
 
-    before = senders()  # other tests' clients may hold some
-    api.put(CAMPAIGN_URL).mock(return_value=answer(202))
+    def record(request: httpx.Request) -> httpx.Response:
+        callers.append(threading.current_thread())
+        return answer(202)
+
+    before = {t for t in threading.enumerate() if t.name == "wolkvox-deadline"}
+    api.put(CAMPAIGN_URL).mock(side_effect=record)
     client = make()
-    for _ in range(10):
+    for _ in range(3):
         client.start(CampaignType.PREVIEW, "1")
-    mine = senders() - before
-    assert len(mine) == 1  # not a thread started (and waited for) per call
+    assert callers == [threading.current_thread()] * 3
+    (watchdog,) = {t for t in threading.enumerate() if t.name == "wolkvox-deadline"} - before
     client.close()
-    (sender,) = mine
-    sender.join(timeout=5)
-    assert not sender.is_alive()
+    watchdog.join(timeout=5)
+    assert not watchdog.is_alive()
+    client.close()  # twice is harmless
 
 
 @pytest.mark.parametrize("limit", [0, 3, -1])
