@@ -25,9 +25,6 @@ import httpx
 
 __all__ = ["Lane", "Watchdog"]
 
-#: how often the watchdog looks at the clock when nothing is due sooner (seconds)
-_LOOK_EVERY = 0.05
-
 
 class Lane:
     """One connection's worth of client, and the socket under it (None until connected,
@@ -66,6 +63,8 @@ class Watchdog:
     def arm(self, deadline: float, cut_off: Callable[[], None]) -> int:
         with self._lock:
             self._next += 1
+            if all(deadline < due for due, _ in self._armed.values()):
+                self._lock.notify()  # sooner than it sleeps until (or it sleeps for good)
             self._armed[self._next] = (deadline, cut_off)
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -92,6 +91,7 @@ class Watchdog:
                     if deadline <= now:
                         del self._armed[token]
                         cut_off()  # under the lock: a call disarmed already is never cut
-                soonest = min((d for d, _ in self._armed.values()), default=now + _LOOK_EVERY)
-                # no notify on arm: a deadline is seconds away, a look every 50 ms is enough
-                self._lock.wait(min(_LOOK_EVERY, max(0.0, soonest - now)))
+                if not self._armed:
+                    self._lock.wait()  # until something is armed, or the watchdog closed
+                    continue
+                self._lock.wait(max(0.0, min(d for d, _ in self._armed.values()) - now))
