@@ -162,8 +162,10 @@ class Session:
         watch = self._watchdog.arm(deadline, lane.cut_off)
         try:
             return self._answer(lane, request, deadline)
-        except httpx.TransportError:
-            if lane.cut:  # the watchdog ended it: the deadline passed, whatever the error
+        except httpx.TransportError as exc:
+            # the watchdog ended it: the deadline passed, whatever the error says (unless
+            # the request never left: that stays a clean "not sent")
+            if lane.cut and not isinstance(exc, NOT_SENT):
                 raise httpx.ReadTimeout(
                     f"no answer within {self.timeout:g} s", request=request
                 ) from None
