@@ -196,3 +196,34 @@ def test_a_process_storing_many_entries_scans_the_directory_rarely(
     for i in range(cache._PRUNE_EVERY * 2):
         cache.store_entry(tmp_path, f"k{i}", parsed)
     assert len(scans) == 2  # not one per entry: that made a 30,000-file export quadratic
+
+
+def test_a_run_served_from_the_cache_imports_no_yaml_even_with_interpolation(
+    tmp_path: Path,
+) -> None:
+    """The fast path checks interpolated values against the compiled schema; nothing of
+    that may pull PyYAML in (the YAML tree is the thorough path's alone)."""
+    import subprocess
+    import sys
+
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "version: 1\ncampaigns:\n"
+        "  - {name: a, type: preview, state: stopped, description: 'w ${WOLKVOX_VAR_W:-1}'}\n"
+    )
+    code = (
+        "import sys\n"
+        "from reconciler.manifest import load\n"
+        f"d = load([{str(manifest)!r}], environ={{}})\n"
+        "assert d.campaigns[0].description == 'w 1'\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("WOLKVOX_NO_CACHE", None)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        for _ in range(2)
+    ]
+    assert runs[1].stdout.strip() == "[]"  # the second, from the cache

@@ -70,3 +70,27 @@ def test_the_cycle_collector_is_off_while_planning_and_as_it_was_after() -> None
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_workflow_names_load_their_module_when_asked_so_plan_never_loads_the_applier() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from reconciler.workflow import run_plan\n"
+        "print('reconciler.apply.applier' in sys.modules)\n"
+        "from reconciler.workflow import apply_manifests\n"
+        "print('reconciler.apply.applier' in sys.modules)\n"
+        "import reconciler.workflow as w\n"
+        "try:\n"
+        "    w.no_such_name\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "False",
+        "True",
+        "module 'reconciler.workflow' has no attribute 'no_such_name'",
+    ]
