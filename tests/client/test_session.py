@@ -3,6 +3,7 @@ of requests that may have reached the server, one log line per attempt."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 import threading
 import time
@@ -13,8 +14,8 @@ import httpx
 import pytest
 import respx
 
-from reconciler.client import MAX_IN_FLIGHT, TOKEN_HEADER, WolkvoxClient
-from reconciler.errors import ConfigError, TransientError
+from reconciler.client import MAX_IN_FLIGHT, TOKEN_HEADER, WolkvoxClient, session
+from reconciler.errors import ApiError, ConfigError, TransientError
 from reconciler.manifest.desired import Operation
 from reconciler.secret import Secret
 from reconciler.vocabulary import CampaignType
@@ -296,3 +297,41 @@ def test_only_an_https_endpoint_loads_the_ca_bundle(monkeypatch: pytest.MonkeyPa
     assert context.cert_store_stats()["x509_ca"] == 0
     monkeypatch.undo()
     assert session._tls_context().cert_store_stats()["x509_ca"] > 0
+
+
+@pytest.mark.parametrize(
+    "headers, content",
+    [
+        ({}, b'{"code": 200, "msg": "' + b"x" * 4000 + b'"}'),  # its length declared
+        ({"content-encoding": "gzip"}, gzip.compress(b'{"code": 200, "msg": "' + b"x" * 4000)),
+    ],
+    ids=["declared", "inflating"],
+)
+def test_an_answer_larger_than_the_limit_is_refused_not_kept(
+    api: respx.MockRouter,
+    make: Callable[..., WolkvoxClient],
+    monkeypatch: pytest.MonkeyPatch,
+    headers: dict[str, str],
+    content: bytes,
+) -> None:
+    monkeypatch.setattr(session, "MAX_ANSWER_BYTES", 1000)
+    assert len(content) < 1000 or not headers  # a compressed one only grows past it
+    api.get(LIST_URL).mock(return_value=httpx.Response(200, headers=headers, content=content))
+    with pytest.raises(ApiError, match="larger than"):
+        make(retries=0).list_campaigns()
+
+
+def test_an_answer_within_the_limit_is_read_whole_compressed_or_not(
+    api: respx.MockRouter, make: Callable[..., WolkvoxClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "MAX_ANSWER_BYTES", 1000)
+    body = b'{"code": 200, "msg": "0 records were found", "data": []}'
+    api.get(LIST_URL).mock(
+        side_effect=[
+            httpx.Response(200, content=body),
+            httpx.Response(200, headers={"content-encoding": "gzip"}, content=gzip.compress(body)),
+        ]
+    )
+    client = make(retries=0)
+    assert client.list_campaigns() == []
+    assert client.list_campaigns() == []
