@@ -282,10 +282,12 @@ def measure_all(args: argparse.Namespace, work: Path) -> int:
         checks.append(
             Check(
                 f"apply {size} starts, concurrency {concurrency}: the calls / ideal",
-                f"{result['calls_ratio']:.3f} ({result['calls_span_s']:.2f} s / "
-                f"{result['ideal_s']:.2f} s; simulator's clock)",
+                f"{result['calls_ours_ratio']:.3f} ({result['calls_ours_s']:.2f} s / "
+                f"{result['ideal_s']:.2f} s without the simulator's lateness: its answers took "
+                f"{result['simulator_answer_ms']} ms, not {latency}; as measured on its "
+                f"clock {result['calls_span_s']:.2f} s = {result['calls_ratio']:.3f})",
                 "<= 1.05",
-                result["calls_ratio"] <= 1.05,
+                result["calls_ours_ratio"] <= 1.05,
             )
         )
         checks.append(

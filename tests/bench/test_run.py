@@ -45,6 +45,9 @@ def test_the_quick_benchmark_counts_exact_calls_and_grows_linearly_in_memory(
         # the calls' span, on the simulator's clock, within the whole process
         assert 0 < apply["calls_span_s"] < apply["wall_s"], concurrency
         assert apply["fixed_s"] > 0 and apply["calls_ratio"] >= 1, concurrency
+        # the simulator's lateness (its answers beyond the latency) is taken out, not more
+        assert apply["simulator_answer_ms"] >= 20, concurrency
+        assert 0 < apply["calls_ours_s"] <= apply["calls_span_s"], concurrency
 
     # linear, not quadratic, in memory: 10x the campaigns take far less than 100x the
     # traced allocations (counted, not timed: the same on any machine). Times are the
