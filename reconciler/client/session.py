@@ -176,9 +176,11 @@ class Session:
     def _answer(self, lane: Lane, request: httpx.Request, deadline: float) -> httpx.Response:
         """The answer to `request`, its body read whole, the clock checked between pieces."""
         response = lane.client.send(request, stream=True)
-        if _bounded(response):
-            # its length is declared, within the limit, and what arrives is what is kept:
-            # read whole (h11 stops at the declared length; the watchdog keeps the clock)
+        if _small(response):
+            # a small answer (an action's) read whole: h11 stops at its declared length and
+            # the watchdog keeps the clock. Not a large one (the list): httpx's streamed
+            # response sits in a reference cycle, and while a plan has the cycle collector
+            # off its content would outlive the call
             response.read()
             return response
         try:
@@ -229,8 +231,12 @@ _DECODED = frozenset({"content-encoding", "content-length", "transfer-encoding"}
 MAX_ANSWER_BYTES = 300 * 2**20
 
 
-def _bounded(response: httpx.Response) -> bool:
-    """The answer declares its length, at most `MAX_ANSWER_BYTES`, and is not compressed
+#: an answer up to this size that declares its length is read in one go
+SMALL_ANSWER_BYTES = 64 * 2**10
+
+
+def _small(response: httpx.Response) -> bool:
+    """The answer declares its length, at most `SMALL_ANSWER_BYTES`, and is not compressed
     (what is read is what is kept: no decoder can inflate it past the limit)."""
     headers = response.headers
     if headers.get("content-encoding", "identity").strip().lower() != "identity":
@@ -238,7 +244,11 @@ def _bounded(response: httpx.Response) -> bool:
     if "transfer-encoding" in headers:
         return False
     length = headers.get("content-length", "")
-    return length.isascii() and length.isdigit() and int(length) <= MAX_ANSWER_BYTES
+    return (
+        length.isascii()
+        and length.isdigit()
+        and int(length) <= min(SMALL_ANSWER_BYTES, MAX_ANSWER_BYTES)
+    )
 
 
 class _Remaining(dict[str, float]):

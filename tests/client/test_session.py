@@ -3,11 +3,12 @@ of requests that may have reached the server, one log line per attempt."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ from tests.client.helpers import (
     TOKEN,
     answer,
     only_request,
+    row,
     vendor_error,
 )
 from tests.helpers import client_for
@@ -335,3 +337,35 @@ def test_an_answer_within_the_limit_is_read_whole_compressed_or_not(
     client = make(retries=0)
     assert client.list_campaigns() == []
     assert client.list_campaigns() == []
+
+
+def test_a_large_answer_does_not_outlive_its_call_while_the_cycle_collector_is_off() -> None:
+    # a plan runs with the collector off: an answer held by a reference cycle (httpx's
+    # streamed response is in one) would stay in memory for the rest of the plan
+    body = answer(200, data=[row(campaign_id=str(i)) for i in range(1000)]).content
+    assert len(body) > session.SMALL_ANSWER_BYTES
+
+    class Pieces(httpx.SyncByteStream):  # as a socket delivers it: not read in advance
+        def __iter__(self) -> Iterator[bytes]:
+            yield body[:1000]
+            yield body[1000:]
+
+    def server(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-length": str(len(body))}
+        return httpx.Response(200, headers=headers, stream=Pieces())
+
+    client = WolkvoxClient(BASE, Secret(TOKEN), transport=httpx.MockTransport(server))
+    gc.collect()
+    gc.disable()
+    try:
+        assert len(client.list_campaigns()) == 1000
+        kept = [
+            o
+            for o in gc.get_objects()
+            if isinstance(o, httpx.Response)
+            and len(getattr(o, "_content", b"")) > session.SMALL_ANSWER_BYTES
+        ]
+    finally:
+        gc.enable()
+        client.close()
+    assert kept == []
