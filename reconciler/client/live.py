@@ -60,17 +60,36 @@ class LiveCampaign:
         ]
 
     def fingerprint(self) -> str:
-        """A digest of everything a plan decides on; changes when the campaign changes."""
-        facts: list[object] = [
-            self.campaign_id,
-            self.name,
-            self.type.value,
-            self.status.value,
-            self.records,
-            self.description,
-        ]
+        """A digest of everything a plan decides on; changes when the campaign changes.
+
+        The digest is of `json.dumps(facts)`, with facts `[campaign_id, name, type, status,
+        records, description]` and, when any is listed, `[speed, turbo_dial, skill_id]`
+        appended; the text is spelled out here with json's own string escaper, which saves
+        json.dumps setting up its encoder 10,000 times in a plan (the same bytes: a test
+        holds the two equal)."""
+        text = (
+            f"[{_quoted(self.campaign_id)}, {_quoted(self.name)}, {_quoted(self.type.value)}, "
+            f"{_quoted(self.status.value)}, {self.records:d}, {_quoted(self.description)}"
+        )
         # speed, turbo dial and skill only when listed: a plan without them keeps its digest
-        listed = [v for v in (self.speed, self.turbo_dial, self.skill_id) if v is not None]
-        if listed:
-            facts.append([self.speed, self.turbo_dial, self.skill_id])
-        return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:16]
+        speed, turbo, skill = self.speed, self.turbo_dial, self.skill_id
+        if speed is not None or turbo is not None or skill is not None:
+            text += f", [{_scalar(speed)}, {_scalar(turbo)}, {_scalar(skill)}]"
+        return hashlib.sha256(f"{text}]".encode()).hexdigest()[:16]
+
+
+#: json's escaper of a string (`ensure_ascii`, as `json.dumps` uses by default)
+_quoted = json.encoder.encode_basestring_ascii
+
+
+def _scalar(value: int | bool | str | None) -> str:
+    """`json.dumps` of a listed value (an int, a bool, a string or None)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return f"{value:d}"
+    return _quoted(value)
