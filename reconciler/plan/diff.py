@@ -40,13 +40,17 @@ _WANTED: tuple[tuple[Field, Callable[[Campaign], Any]], ...] = tuple(
 )
 
 
-#: the same fields as (field, its Campaign attribute, or its key in `options`): the differ
-#: reads each directly, 220,000 times in a plan of 10,000 campaigns
-_DECLARED: tuple[tuple[Field, str, str | None], ...] = tuple(
-    (f, f.name, None) if not f.name.startswith("options.") else (f, "", f.name[8:])
+#: the same fields as (name, its Campaign attribute or its key in `options`, whether the
+#: list shows it): the differ reads each directly, 220,000 times in a plan of 10,000
+_DECLARED: tuple[tuple[str, str, str | None, bool], ...] = tuple(
+    (
+        f.name,
+        "" if f.name.startswith("options.") else f.name,
+        f.name[8:] if f.name.startswith("options.") else None,
+        f.name in LISTED_IF_SENT,
+    )
     for f in _COMPARED
 )
-_LISTED = frozenset(LISTED_IF_SENT)
 
 
 @dataclass
@@ -84,23 +88,24 @@ def diff_fields(
     # the vendor pads an empty description with a space (its sample list shows " ")
     if live.description.strip() != c.description.strip():
         out.add("description", f"live {live.description!r}", c.description)
-    options = c.options
-    for f, attribute, option in _DECLARED:
+    options = c.options or {}
+    recorded = record or {}
+    for name, attribute, option, listed in _DECLARED:
         if option is None:
             wanted = getattr(c, attribute)
             if wanted is None or wanted == "":  # "" is a text left out
                 continue
         else:
-            wanted = options.get(option) if options else None
+            wanted = options.get(option)
             if wanted is None:
                 continue
-        name = f.name
-        seen = getattr(live, name) if name in _LISTED else None
-        if seen is not None:
-            if seen != wanted:
-                out.add(name, f"live {_show(seen)}", wanted)
-            continue
-        known = record.get(name) if record is not None else None
+        if listed:
+            seen = getattr(live, name)
+            if seen is not None:
+                if seen != wanted:
+                    out.add(name, f"live {_show(seen)}", wanted)
+                continue
+        known = recorded.get(name)
         if known is None:
             out.add(name, "not recorded", wanted)
         elif known != wanted:
