@@ -159,45 +159,40 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
     if not isinstance(row, dict):
         raise BadAnswer(f"data[{index}] is {kind(row)}, not a campaign")
     get = row.get
-    campaign_id = get("campaign_id")
-    if campaign_id.__class__ is not str:
-        campaign_id = _text(campaign_id)
-    name = get("campaign_name")
-    if name.__class__ is not str:
-        name = _text(name)
+    campaign_id, name = get("campaign_id"), get("campaign_name")
+    campaign_id = campaign_id if campaign_id.__class__ is str else _text(campaign_id)
+    name = name if name.__class__ is str else _text(name)
+
+    def bad(what: str) -> BadAnswer:
+        # said only of a row that is wrong: quoting (redacting) every row costs a plan
+        who = (
+            f"campaign {quote(name or '?', secret)} "
+            f"(id {quote(campaign_id or '?', secret)}, data[{index}])"
+        )
+        return BadAnswer(f"{who}: {what}")
+
     if not campaign_id:
-        raise _bad(index, row, secret, "field campaign_id is missing or empty")
+        raise bad("field campaign_id is missing or empty")
     if name is None:
-        raise _bad(index, row, secret, "field campaign_name is missing")
+        raise bad("field campaign_name is missing")
     try:
         type_ = _TYPES.get(get("type_campaign")) or CampaignType(
             (_text(get("type_campaign")) or "").strip().lower()
         )
     except (ValueError, TypeError):  # TypeError: an unhashable value (a list, an object)
-        raise _bad(
-            index,
-            row,
-            secret,
+        raise bad(
             f"field type_campaign is {shown(get('type_campaign'), secret)}, "
-            "not preview or predictive",
+            "not preview or predictive"
         ) from None
     try:
         status = LiveStatus.parse(_text(get("status")) or "")
     except ValueError:
-        raise _bad(
-            index,
-            row,
-            secret,
-            f"field status is {shown(get('status'), secret)}, not Started or Stopped",
+        raise bad(
+            f"field status is {shown(get('status'), secret)}, not Started or Stopped"
         ) from None
     records = _count(get("records"), blank=0)
     if records is None:
-        raise _bad(
-            index,
-            row,
-            secret,
-            f"field records is {shown(get('records'), secret)}, not a number of records",
-        )
+        raise bad(f"field records is {shown(get('records'), secret)}, not a number of records")
     # informational, kept verbatim; the values interned, since most repeat across rows
     # ("1", "off", the dial mode): a 100,000-campaign list keeps one copy of each (the
     # keys are one copy each already: json's decoder shares them across an answer)
@@ -208,8 +203,7 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
             if key not in _LIST_FIELDS
         ]
     )
-    description = get("campaign_description")
-    skill = get("skill_id")
+    description, skill = get("campaign_description"), get("skill_id")
     return LiveCampaign(
         campaign_id=campaign_id,
         name=name,
@@ -222,18 +216,6 @@ def _campaign(index: int, row: Any, secret: Secret) -> LiveCampaign:
         turbo_dial=_turbo(get("turbo_dial")),
         skill_id=(skill if skill.__class__ is str else _text(skill) or "").strip() or None,
     )
-
-
-def _bad(index: int, row: dict[str, Any], secret: Secret, what: str) -> BadAnswer:
-    """What is wrong with one row, said of that row only (quoting, and so redacting, every
-    row would cost a plan)."""
-    name = _text(row.get("campaign_name"))
-    campaign_id = _text(row.get("campaign_id"))
-    who = (
-        f"campaign {quote(name or '?', secret)} "
-        f"(id {quote(campaign_id or '?', secret)}, data[{index}])"
-    )
-    return BadAnswer(f"{who}: {what}")
 
 
 def _verbatim(value: Any) -> str:
