@@ -174,7 +174,8 @@ class Session:
             self._watchdog.disarm(watch)
 
     def _answer(self, lane: Lane, request: httpx.Request, deadline: float) -> httpx.Response:
-        """The answer to `request`, its body read whole, the clock checked between pieces."""
+        """The answer to `request`, its body read whole: a small one in one go, any other
+        piece by piece with the clock checked between pieces (the watchdog bounds both)."""
         response = lane.client.send(request, stream=True)
         if _small(response):
             # a small answer (an action's) read whole: h11 stops at its declared length and
